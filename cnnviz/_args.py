@@ -1,0 +1,128 @@
+"""Argument checking shared by the fast ops and the naive loops (numpy only).
+
+Nothing here computes a layer; it turns what a student passes in (ints, nested lists,
+scalars, pairs) into float64 arrays and validated (rows, cols) pairs, and raises a
+``ValueError`` / ``TypeError`` that names the shapes or values at fault.
+"""
+import numbers
+
+import numpy as np
+
+TIE_POLICIES = ("first", "all", "split")
+
+
+def as_array(value, name):
+    """``value`` as a float64 array; a clear TypeError for anything non-numeric."""
+    try:
+        arr = np.asarray(value)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise TypeError(
+            f"{name} must hold numbers only, got entries of type {arr.dtype} "
+            f"(for example {arr.flat[0]!r})" if arr.size else f"{name} must hold numbers"
+        )
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must hold real numbers, got complex values")
+    return arr.astype(np.float64)
+
+
+def pair(value, name, minimum):
+    """An int or a (rows, cols) pair of ints, each >= ``minimum``; returns a tuple."""
+    items = (value, value) if _is_int(value) else value
+    try:
+        items = tuple(items)
+    except TypeError:
+        raise TypeError(f"{name} must be an int or a (rows, cols) pair of ints, got {value!r}") from None
+    if len(items) != 2 or not all(_is_int(v) for v in items):
+        raise TypeError(f"{name} must be an int or a (rows, cols) pair of ints, got {value!r}")
+    items = tuple(int(v) for v in items)
+    if min(items) < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return items
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def input_4d(x, name="x"):
+    """x as (N, C, H, W) and whether the caller passed the seed's 2-D form."""
+    x = as_array(x, name)
+    if x.ndim == 2:
+        return x[None, None], True
+    if x.ndim == 4:
+        return x, False
+    raise ValueError(f"{name} must be 2-D (H, W) or 4-D (N, C, H, W), got shape {x.shape}")
+
+
+def kernel_4d(w, two_d):
+    """w as (F, C, KH, KW); it must have as many dimensions as x."""
+    w = as_array(w, "w")
+    want = 2 if two_d else 4
+    if w.ndim != want:
+        layout = "(KH, KW)" if two_d else "(F, C, KH, KW)"
+        raise ValueError(
+            f"w must be {want}-D {layout} to match a {want}-D x, got shape {w.shape}"
+        )
+    return w[None, None] if two_d else w
+
+
+def window_span(kernel, dilation):
+    """How many input rows/cols one dilated window covers: dilation*(k - 1) + 1."""
+    return tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+
+
+def output_shape(size, kernel, stride=(1, 1), padding=(0, 0), dilation=(1, 1), what="kernel"):
+    """(HO, WO) = (H + 2*padding - dilation*(K - 1) - 1) // stride + 1, checked."""
+    span = window_span(kernel, dilation)
+    padded = tuple(s + 2 * p for s, p in zip(size, padding))
+    if span[0] > padded[0] or span[1] > padded[1]:
+        dil = "" if dilation == (1, 1) else f" with dilation {dilation}"
+        raise ValueError(
+            f"{what} {kernel[0]}x{kernel[1]}{dil} spans {span[0]}x{span[1]}, larger than the "
+            f"padded input {padded[0]}x{padded[1]} (input {size[0]}x{size[1]}, padding {padding})"
+        )
+    return tuple((p - s) // st + 1 for p, s, st in zip(padded, span, stride))
+
+
+def bias_4d(b, filters, out_hw, two_d):
+    """b as (F,) for a shared bias or (F, HO, WO) for one bias per output position.
+
+    Returns (bias, per_position, original_shape).
+    """
+    b = as_array(b, "b")
+    shape = b.shape
+    if two_d:
+        if b.ndim == 0 or shape == (1,):
+            return b.reshape(1), False, shape
+        if shape == tuple(out_hw):
+            return b[None], True, shape
+        expected = f"a scalar (shared) or {tuple(out_hw)} (one per output position)"
+    else:
+        if shape == (filters,) or (b.ndim == 0):
+            return np.broadcast_to(b, (filters,)).copy(), False, shape
+        if shape == (filters, *out_hw):
+            return b, True, shape
+        expected = (
+            f"a scalar or ({filters},) (shared per output channel) or "
+            f"{(filters, *out_hw)} (one per output position)"
+        )
+    raise ValueError(f"b has shape {shape}, which fits neither bias mode: expected {expected}")
+
+
+def ties_policy(ties):
+    if ties not in TIE_POLICIES:
+        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
+    return ties
+
+
+def gradient_like(dy, expected_shape, name="dy"):
+    dy = as_array(dy, name)
+    if dy.shape != tuple(expected_shape):
+        raise ValueError(
+            f"{name} has shape {dy.shape} but the layer's output y has shape {tuple(expected_shape)}"
+        )
+    return dy

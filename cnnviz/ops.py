@@ -1,0 +1,240 @@
+"""Convolution and max-pooling layers, forward and backward, in vectorized numpy.
+
+Each backward pass sits right below its forward pass. Two layouts are accepted:
+
+* the seed's case, one image, one channel, one kernel: x (H, W), w (KH, KW), y (HO, WO);
+* the general case, NCHW: x (N, C, H, W), w (F, C, KH, KW), y (N, F, HO, WO).
+
+Output size, per axis:  HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1.
+
+"Convolution" is cross-correlation (the kernel is not flipped), as in the seed and in every
+deep-learning framework. No Python loop runs over output positions: the windows come from
+``numpy.lib.stride_tricks.sliding_window_view`` and are contracted with ``einsum``; the
+backward scatter loops only over the KH*KW kernel taps.
+
+This module imports numpy and nothing else of ours but the argument checks.
+"""
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from . import _args
+
+__all__ = [
+    "conv2d_forward",
+    "conv2d_backward",
+    "maxpool2d_forward",
+    "maxpool2d_backward",
+    "maxpool2d_masks",
+    "output_size",
+]
+
+
+def output_size(size, kernel, stride=1, padding=0, dilation=1):
+    """Output (HO, WO) of a window ``kernel`` sliding over an input of ``size`` (H, W).
+
+    HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1, and WO likewise.
+    Raises ValueError when the (dilated) window is larger than the padded input.
+
+    >>> output_size((3, 3), (2, 2))
+    (2, 2)
+    >>> output_size((32, 32), 3, stride=2, padding=1)
+    (16, 16)
+    """
+    return _args.output_shape(
+        _args.pair(size, "size", 1),
+        _args.pair(kernel, "kernel", 1),
+        _args.pair(stride, "stride", 1),
+        _args.pair(padding, "padding", 0),
+        _args.pair(dilation, "dilation", 1),
+    )
+
+
+def _windows(x, kernel, stride, dilation):
+    """All windows of x (..., H, W) as a view (..., HO, WO, KH, KW), no copy."""
+    span = _args.window_span(kernel, dilation)
+    view = sliding_window_view(x, span, axis=(-2, -1))
+    return view[..., :: stride[0], :: stride[1], :: dilation[0], :: dilation[1]]
+
+
+def _scatter_add(patches, size, stride, dilation):
+    """Inverse of ``_windows``: ADD patches (..., HO, WO, KH, KW) into a zero (..., H, W).
+
+    Where windows overlap, their contributions accumulate. Loops over the KH*KW taps only.
+    """
+    *lead, ho, wo, kh, kw = patches.shape
+    out = np.zeros((*lead, *size))
+    for m in range(kh):
+        for n in range(kw):
+            r0, c0 = m * dilation[0], n * dilation[1]
+            out[..., r0 : r0 + stride[0] * (ho - 1) + 1 : stride[0],
+                c0 : c0 + stride[1] * (wo - 1) + 1 : stride[1]] += patches[..., m, n]
+    return out
+
+
+def _conv_setup(x, w, b, stride, padding, dilation):
+    x4, two_d = _args.input_4d(x)
+    w4 = _args.kernel_4d(w, two_d)
+    stride = _args.pair(stride, "stride", 1)
+    padding = _args.pair(padding, "padding", 0)
+    dilation = _args.pair(dilation, "dilation", 1)
+    if x4.shape[1] != w4.shape[1]:
+        raise ValueError(
+            f"channel mismatch: x has C={x4.shape[1]} channels (shape {x4.shape}) but w expects "
+            f"C={w4.shape[1]} (shape {w4.shape})"
+        )
+    out_hw = _args.output_shape(x4.shape[2:], w4.shape[2:], stride, padding, dilation)
+    bias, per_position, b_shape = _args.bias_4d(b, w4.shape[0], out_hw, two_d)
+    (pr, pc) = padding
+    xp = np.pad(x4, ((0, 0), (0, 0), (pr, pr), (pc, pc)))
+    return xp, w4, bias, per_position, b_shape, stride, padding, dilation, two_d
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
+    """Cross-correlate x with w and add b (what frameworks call convolution).
+
+    x : (H, W) or (N, C, H, W);  w : (KH, KW) or (F, C, KH, KW)
+    b : scalar or (F,) shared per output channel, or (HO, WO) / (F, HO, WO) one per output
+        position (the seed's b_ij)
+    stride, padding (zeros), dilation : int or (rows, cols)
+    returns y : (HO, WO) or (N, F, HO, WO), float64, with
+        HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1   (WO likewise)
+
+    y[n, f, i, j] = sum_{c, m, k} w[f, c, m, k] * xpad[n, c, i*stride + m*dilation,
+                                                         j*stride + k*dilation] + b
+
+    >>> conv2d_forward(np.arange(9.).reshape(3, 3), np.eye(2), 0.0)
+    array([[ 4.,  6.],
+           [10., 12.]])
+    >>> conv2d_forward([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, 1]], [[0, 0], [0, 100]])
+    array([[  6.,   8.],
+           [ 12., 114.]])
+    """
+    xp, w4, bias, per_position, _, stride, _, dilation, two_d = _conv_setup(
+        x, w, b, stride, padding, dilation
+    )
+    windows = _windows(xp, w4.shape[2:], stride, dilation)  # (N, C, HO, WO, KH, KW)
+    y = np.einsum("nchwkl,fckl->nfhw", windows, w4, optimize=True)
+    y += bias if per_position else bias[:, None, None]
+    return y[0, 0] if two_d else y
+
+
+def conv2d_backward(dy, x, w, b, stride=1, padding=0, dilation=1):
+    """Gradients of the loss w.r.t. x, w and b, given dy = dL/dy.
+
+    dy : same shape as y = conv2d_forward(x, w, b, ...): (HO, WO) or (N, F, HO, WO)
+    returns dx (x's shape), dw (w's shape), db (b's shape):
+        dx : each window of x receives dL/dy_ij * w, added up where windows overlap
+             (equivalently the full convolution of dy with w rotated by 180 degrees);
+        dw : sum over output positions of dL/dy_ij * (window ij of x)
+             (equivalently x cross-correlated with dy);
+        db : dL/dy itself (summed over the batch) for one bias per position,
+             sum of dL/dy over every position (and batch) for a shared bias.
+
+    >>> dx, dw, db = conv2d_backward(np.ones((2, 2)), np.arange(9.).reshape(3, 3), np.eye(2), 0.0)
+    >>> dx
+    array([[1., 1., 0.],
+           [1., 2., 1.],
+           [0., 1., 1.]])
+    >>> dw
+    array([[ 8., 12.],
+           [20., 24.]])
+    >>> float(db)
+    4.0
+    """
+    xp, w4, bias, per_position, b_shape, stride, padding, dilation, two_d = _conv_setup(
+        x, w, b, stride, padding, dilation
+    )
+    n, c = xp.shape[:2]
+    windows = _windows(xp, w4.shape[2:], stride, dilation)  # (N, C, HO, WO, KH, KW)
+    y_shape = (n, w4.shape[0], *windows.shape[2:4])
+    dy4 = _args.gradient_like(dy, y_shape[2:] if two_d else y_shape)
+    if two_d:
+        dy4 = dy4[None, None]
+
+    dw = np.einsum("nfhw,nchwkl->fckl", dy4, windows, optimize=True)
+    patches = np.einsum("nfhw,fckl->nchwkl", dy4, w4, optimize=True)
+    dxp = _scatter_add(patches, xp.shape[2:], stride, dilation)
+    (pr, pc) = padding
+    dx = dxp[:, :, pr : dxp.shape[2] - pr, pc : dxp.shape[3] - pc]
+
+    if per_position:
+        db = dy4.sum(axis=0)  # (F, HO, WO)
+    else:
+        db = dy4.sum(axis=(0, 2, 3))  # (F,)
+    db = db.sum() if b_shape == () else db.reshape(b_shape)
+
+    if two_d:
+        return dx[0, 0], dw[0, 0], db
+    return dx, dw, db
+
+
+def _pool_setup(x, size, stride):
+    x = _args.as_array(x, "x")
+    if x.ndim not in (2, 4):
+        raise ValueError(f"x must be 2-D (H, W) or 4-D (N, C, H, W), got shape {x.shape}")
+    size = _args.pair(size, "size", 1)
+    stride = _args.pair(stride, "stride", 1)
+    out_hw = _args.output_shape(x.shape[-2:], size, stride, what="pooling window")
+    return x, size, stride, out_hw
+
+
+def maxpool2d_forward(x, size=2, stride=1):
+    """Max over each size x size window, per channel.
+
+    x : (H, W) or (N, C, H, W);  size, stride : int or (rows, cols)
+    returns y : (HO, WO) or (N, C, HO, WO), with HO = (H - size) // stride + 1 (WO likewise).
+    Windows overlap when stride < size (the seed's case: 2x2 windows, stride 1).
+
+    >>> maxpool2d_forward([[1, 5, 2], [4, 3, 9], [0, 8, 6]])
+    array([[5., 9.],
+           [8., 9.]])
+    """
+    x, size, stride, _ = _pool_setup(x, size, stride)
+    return _windows(x, size, stride, (1, 1)).max(axis=(-2, -1))
+
+
+def maxpool2d_masks(x, size=2, stride=1, ties="first"):
+    """The mask M_k of every window: (..., HO, WO, KH, KW), 1 where the window's max sits.
+
+    ties : "first" -> 1 at the first maximum in row-major order (PyTorch's choice);
+           "all"   -> 1 at every tied maximum (sums to the number of ties: over-counts);
+           "split" -> 1/t at each of the t tied maxima (sums to 1).
+
+    >>> maxpool2d_masks([[3, 1], [0, 3]], ties="split")[0, 0]
+    array([[0.5, 0. ],
+           [0. , 0.5]])
+    >>> maxpool2d_masks([[3, 1], [0, 3]], ties="first")[0, 0]
+    array([[1., 0.],
+           [0., 0.]])
+    """
+    x, size, stride, _ = _pool_setup(x, size, stride)
+    ties = _args.ties_policy(ties)
+    windows = _windows(x, size, stride, (1, 1))
+    flat = windows.reshape(*windows.shape[:-2], -1)
+    if ties == "first":
+        first = flat.argmax(axis=-1)
+        mask = np.zeros(flat.shape)
+        np.put_along_axis(mask, first[..., None], 1.0, axis=-1)
+    else:
+        mask = (flat == flat.max(axis=-1, keepdims=True)).astype(np.float64)
+        if ties == "split":
+            mask /= mask.sum(axis=-1, keepdims=True)
+    return mask.reshape(windows.shape)
+
+
+def maxpool2d_backward(dy, x, size=2, stride=1, ties="first"):
+    """dL/dx of max pooling, given dy = dL/dy of y's shape.
+
+    For every output y_ij: local gradient dL/dy_ij * M_k, ADDED into dx at window k's place
+    (overlapping windows accumulate: in the seed's case x22 lies in all four windows).
+    returns dx : x's shape.  ties: see ``maxpool2d_masks``.
+
+    >>> maxpool2d_backward(np.ones((2, 2)), [[1, 5, 2], [4, 3, 9], [0, 8, 6]])
+    array([[0., 1., 0.],
+           [0., 0., 2.],
+           [0., 1., 0.]])
+    """
+    x, size, stride, out_hw = _pool_setup(x, size, stride)
+    dy = _args.gradient_like(dy, (*x.shape[:-2], *out_hw))
+    masks = maxpool2d_masks(x, size, stride, ties)
+    return _scatter_add(dy[..., None, None] * masks, x.shape[-2:], stride, (1, 1))
