@@ -6,6 +6,7 @@ and are loaded on first use, so ``import cnnviz`` stays light.
 """
 import importlib
 
+from . import examples, exercises, formulas, gradcheck, naive, steps
 from .ops import (
     conv2d_backward,
     conv2d_forward,

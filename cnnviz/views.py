@@ -1,0 +1,296 @@
+"""Views: state -> HTML strings. No widgets, no callbacks, no math beyond formatting.
+
+Every explorer shows its numbers through these functions, so a test (or a static notebook
+viewer) sees exactly what a student sees. Each matrix cell carries ``data-cell`` (its name in
+the seed's notation, e.g. ``x22``) and ``data-value`` (the number shown), so tests can read
+the view back.
+
+Readable when projected: large bold numbers, dark text on light backgrounds, and every
+highlight has a second cue besides colour (a thick solid or dashed outline and a text marker).
+"""
+import html
+
+import numpy as np
+
+from .formulas import format_number
+
+__all__ = [
+    "STYLE",
+    "format_number",
+    "subscript",
+    "cell_name",
+    "matrix_table",
+    "panel",
+    "row",
+    "message_html",
+]
+
+# One stylesheet, scoped to .cnnviz-view, inlined into each view so that it also works in a
+# static viewer where no widget JavaScript runs.
+STYLE = """<style>
+.cnnviz-view{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#111;line-height:1.25}
+.cnnviz-view .cv-row{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
+.cnnviz-view .cv-panel{display:inline-block;vertical-align:top}
+.cnnviz-view .cv-title{font-size:1.05em;font-weight:700;margin:2px 0 4px 0}
+.cnnviz-view .cv-caption{font-size:.9em;color:#333;margin-top:2px;max-width:22em}
+.cnnviz-view table.cv-m{border-collapse:separate;border-spacing:4px;background:transparent}
+.cnnviz-view table.cv-m td{min-width:3.4em;height:3.1em;padding:2px 4px;border:2px solid #9a9a9a;
+  background:#fff;color:#111;text-align:center;vertical-align:middle;position:relative}
+.cnnviz-view table.cv-m td .cv-num{font-size:1.55em;font-weight:700;font-variant-numeric:tabular-nums}
+.cnnviz-view table.cv-m td .cv-lab{font-size:.72em;color:#333;position:absolute;top:1px;left:3px}
+.cnnviz-view table.cv-m td .cv-note{font-size:.78em;color:#111;font-weight:600}
+.cnnviz-view table.cv-m td.cv-pad{background:#eee;border-style:dotted}
+.cnnviz-view table.cv-m td.cv-pad .cv-num{color:#777}
+.cnnviz-view table.cv-m td.cv-win{border:4px solid #1d4ed8;background:#dbeafe}
+.cnnviz-view table.cv-m td.cv-cur{border:4px dashed #b91c1c;background:#fee2e2}
+.cnnviz-view table.cv-m td.cv-max{border:4px double #065f46;background:#d1fae5}
+.cnnviz-view table.cv-m td.cv-pending .cv-num{color:#8a8a8a}
+.cnnviz-view table.cv-m td.cv-new{box-shadow:inset 0 0 0 3px #f59e0b}
+.cnnviz-view .cv-mark{font-size:.72em;font-weight:700;position:absolute;top:1px;right:3px}
+.cnnviz-view .cv-sum{font-size:1.3em;font-variant-numeric:tabular-nums}
+.cnnviz-view .cv-sum td{padding:1px 6px;text-align:right}
+.cnnviz-view .cv-msg{font-size:1.05em;font-weight:700;color:#7f1d1d;background:#fef2f2;
+  border:2px solid #b91c1c;padding:6px 10px;margin:4px 0}
+</style>"""
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscript(text):
+    """'x' + subscript('12') -> 'x₁₂' (unicode, for slider labels)."""
+    return str(text).translate(_SUBSCRIPT_DIGITS)
+
+
+def cell_name(symbol, r, c):
+    """Seed notation for 0-based (r, c): cell_name('x', 0, 1) -> 'x12' ('x1,10' past 9)."""
+    r, c = r + 1, c + 1
+    sep = "," if max(r, c) > 9 else ""
+    return f"{symbol}{r}{sep}{c}"
+
+
+def _cell_label_html(symbol, r, c):
+    name = cell_name(symbol, r, c)
+    return f"{html.escape(symbol)}<sub>{html.escape(name[len(symbol):])}</sub>"
+
+
+def matrix_table(values, symbol, *, classes=None, marks=None, notes=None, pending=None,
+                 labels=True, row_offset=0, col_offset=0):
+    """An HTML table of a 2-D array, one cell per entry.
+
+    values  : 2-D array; NaN entries are shown as '?' (not computed yet)
+    symbol  : seed notation of the entries ('x', 'w', 'y', '∂L/∂x', ...)
+    classes : dict (r, c) -> css class ('cv-win', 'cv-cur', 'cv-max', 'cv-pad', 'cv-new')
+    marks   : dict (r, c) -> short text marker shown top right (a cue besides colour)
+    notes   : dict (r, c) -> small text under the number (e.g. '×w₁₁', 'covered 2×')
+    row_offset, col_offset : shift of the printed indices (e.g. -padding for a padded input,
+        where row -1 is a zero of the padding and gets no name)
+    """
+    values = np.asarray(values, dtype=float)
+    classes, marks, notes = classes or {}, marks or {}, notes or {}
+    rows = []
+    for r in range(values.shape[0]):
+        cells = []
+        for c in range(values.shape[1]):
+            v = values[r, c]
+            shown = "?" if np.isnan(v) else format_number(v)
+            rr, cc = r + row_offset, c + col_offset
+            named = 0 <= rr and 0 <= cc
+            name = cell_name(symbol, rr, cc) if named else f"pad({rr + 1},{cc + 1})"
+            css = classes.get((r, c), "")
+            if np.isnan(v):
+                css += " cv-pending"
+            parts = []
+            if labels and named:
+                parts.append(f'<span class="cv-lab">{_cell_label_html(symbol, rr, cc)}</span>')
+            if (r, c) in marks:
+                parts.append(f'<span class="cv-mark">{html.escape(marks[(r, c)])}</span>')
+            parts.append(f'<div class="cv-num">{html.escape(shown)}</div>')
+            if (r, c) in notes:
+                parts.append(f'<div class="cv-note">{notes[(r, c)]}</div>')
+            cells.append(
+                f'<td class="{css.strip()}" data-cell="{html.escape(name)}" '
+                f'data-value="{html.escape(shown)}">{"".join(parts)}</td>'
+            )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="cv-m">{"".join(rows)}</table>'
+
+
+def panel(title, body, caption=""):
+    """A titled block: title, body HTML, optional caption under it."""
+    cap = f'<div class="cv-caption">{caption}</div>' if caption else ""
+    return f'<div class="cv-panel"><div class="cv-title">{title}</div>{body}{cap}</div>'
+
+
+def row(*panels):
+    """Panels side by side (wrapping on narrow screens), wrapped in the styled root."""
+    return f'{STYLE}<div class="cnnviz-view"><div class="cv-row">{"".join(panels)}</div></div>'
+
+
+def message_html(text):
+    """A visible, styled message (bad settings); empty string for no message."""
+    if not text:
+        return ""
+    return f'{STYLE}<div class="cnnviz-view"><div class="cv-msg">⚠ {html.escape(text)}</div></div>'
+
+
+# ---------------------------------------------------------------------------------------
+# Reading a view back (tests, browser tests)
+# ---------------------------------------------------------------------------------------
+
+
+def shown_cells(view_html):
+    """{data-cell: data-value} of every matrix cell in a view, in document order.
+
+    Several tables may share names (x22 in two panels); ``shown_tables`` keeps them apart.
+    """
+    return {name: value for table in shown_tables(view_html) for name, value in table.items()}
+
+
+def shown_tables(view_html):
+    """A list with one {data-cell: data-value} dict per matrix table, in document order."""
+    import re
+    tables = []
+    for table in re.findall(r'<table class="cv-m">(.*?)</table>', view_html, flags=re.S):
+        cells = re.findall(r'data-cell="([^"]*)" data-value="([^"]*)"', table)
+        tables.append({html.unescape(n): html.unescape(v) for n, v in cells})
+    return tables
+
+
+# ---------------------------------------------------------------------------------------
+# Convolution views
+# ---------------------------------------------------------------------------------------
+def _padded_input(x, padding):
+    pr, pc = padding
+    return np.pad(np.asarray(x, dtype=float), ((pr, pr), (pc, pc)))
+
+
+def _pad_classes(shape, padding):
+    pr, pc = padding
+    h, w = shape
+    return {(r, c): "cv-pad" for r in range(h + 2 * pr) for c in range(w + 2 * pc)
+            if not (pr <= r < pr + h and pc <= c < pc + w)}
+
+
+def _window_cells(step, padding):
+    """(r, c) in the padded picture of every tap of the step's window, with its tap (m, n)."""
+    pr, pc = padding
+    return {(int(r) + pr, int(c) + pc): (m, n)
+            for m, r in enumerate(step.rows) for n, c in enumerate(step.cols)}
+
+
+def _name_html(symbol, r, c):
+    return _cell_label_html(symbol, r, c)
+
+
+def _grad_html(symbol, r, c):
+    return f"∂L/∂{_cell_label_html(symbol, r, c)}"
+
+
+def conv_input_panel(step, x, padding=(0, 0), title="X (input)", weights=True):
+    """X (zero-padded if padding), the step's window outlined; each window cell notes ×w_mn."""
+    xp = _padded_input(x, padding)
+    classes = _pad_classes(np.shape(x), padding)
+    notes, marks = {}, {}
+    for cell, (m, n) in _window_cells(step, padding).items():
+        classes[cell] = "cv-win"
+        marks[cell] = "▣"
+        if weights:
+            notes[cell] = "×" + _name_html("w", m, n)
+    table = matrix_table(xp, "x", classes=classes, marks=marks, notes=notes,
+                         row_offset=-padding[0], col_offset=-padding[1])
+    caption = "▣ = inside the current window"
+    if any(padding):
+        caption += "; dotted grey cells are the zero padding"
+    return panel(title, table, caption)
+
+
+def conv_forward_arithmetic(step, w, bias_symbol):
+    """The KH*KW products w_mn·x_rc, their sum, + bias, = y_ij, one per line."""
+    w = np.asarray(w, dtype=float)
+    lines = []
+    for (m, n), product in np.ndenumerate(step.products):
+        r, c = int(step.rows[m]), int(step.cols[n])
+        x_name = "0<small>(pad)</small>" if step.in_padding[m, n] else _name_html("x", r, c)
+        lines.append(
+            f"<tr><td>{_name_html('w', m, n)}·{x_name}</td><td>=</td>"
+            f"<td>{format_number(w[m, n])}·{_paren(step.window[m, n])}</td><td>=</td>"
+            f"<td><b>{format_number(product)}</b></td></tr>"
+        )
+    y_name = _name_html("y", step.i, step.j)
+    lines.append(f"<tr><td>sum</td><td></td><td></td><td>=</td>"
+                 f"<td><b>{format_number(step.weighted_sum)}</b></td></tr>")
+    lines.append(f"<tr><td>+ {bias_symbol}</td><td></td><td></td><td>=</td>"
+                 f"<td><b>{format_number(step.bias)}</b></td></tr>")
+    lines.append(f"<tr style='border-top:2px solid #111'><td><b>{y_name}</b></td><td></td><td></td>"
+                 f"<td>=</td><td><b style='font-size:1.3em'>{format_number(step.y)}</b></td></tr>")
+    return panel(f"Step {step.k}: computing {y_name}",
+                 f'<table class="cv-sum">{"".join(lines)}</table>')
+
+
+def conv_output_panel(step, title="Y (output)"):
+    """Y so far: computed cells, '?' for later ones, the current y_ij outlined (dashed)."""
+    at = (step.i, step.j)
+    table = matrix_table(step.Y, "y", classes={at: "cv-cur"}, marks={at: "◀ now"})
+    return panel(title, table, "? = not computed yet; dashed = this step")
+
+
+def _paren(v):
+    s = format_number(v)
+    return f"({s})" if s.startswith("-") else s
+
+
+def _inside_window(step, shape):
+    """(r, c) -> (m, n) for the window taps that fall inside x (not in the padding)."""
+    h, w = shape
+    return {(int(r), int(c)): (m, n) for m, r in enumerate(step.rows) for n, c in enumerate(step.cols)
+            if 0 <= r < h and 0 <= c < w}
+
+
+def gradient_panel(dy, current, title="∂L/∂Y (given)"):
+    """∂L/∂Y with the output that sends its gradient back at this step outlined."""
+    table = matrix_table(dy, "∂L/∂y", classes={current: "cv-cur"}, marks={current: "◀ now"})
+    return panel(title, table)
+
+
+def conv_dx_panels(step, dy, x_shape):
+    """Scatter view of ∂L/∂X at one step: ∂L/∂Y, what this step adds, the running total."""
+    window = _inside_window(step, x_shape)
+    dy_name = _grad_html("y", step.i, step.j)
+    add_notes = {cell: "·" + _name_html("w", m, n) for cell, (m, n) in window.items()}
+    added = matrix_table(step.dx_add, "∂L/∂x", classes={c: "cv-win" for c in window},
+                         marks={c: "▣" for c in window}, notes=add_notes)
+    run_notes = {(r, c): f"{int(step.coverage[r, c])} of {int(step.coverage_total[r, c])}"
+                 for r in range(x_shape[0]) for c in range(x_shape[1])}
+    running = matrix_table(step.dX, "∂L/∂x", classes={c: "cv-new" for c in window},
+                           marks={c: "+" for c in window}, notes=run_notes)
+    return row(
+        gradient_panel(dy, (step.i, step.j)),
+        panel(f"Step {step.k} adds {dy_name} · W = {_paren(step.grad)} · W",
+              added, "▣ = the window of " + _name_html("y", step.i, step.j)),
+        panel("Running ∂L/∂X", running,
+              "+ = changed at this step; under each number: windows added so far of all that cover the cell"),
+    )
+
+
+def conv_dw_panels(step, x, padding=(0, 0)):
+    """∂L/∂W at one step: the window of X, ∂L/∂y_ij · window, the running ∂L/∂W."""
+    dy_name = _grad_html("y", step.i, step.j)
+    return row(
+        conv_input_panel(step, x, padding, weights=False),
+        panel(f"Step {step.k} adds {dy_name} · window = {_paren(step.grad)} · window",
+              matrix_table(step.dw_add, "∂L/∂w")),
+        panel("Running ∂L/∂W", matrix_table(step.dW, "∂L/∂w", marks={
+            (m, n): "+" for m in range(step.dW.shape[0]) for n in range(step.dW.shape[1])})),
+    )
+
+
+def conv_db_panel(step, shared):
+    """Running ∂L/∂b: one number (shared bias) or one per output position."""
+    if shared:
+        body = matrix_table(np.array([[step.db]]), "∂L/∂b", labels=False)
+        return panel("Running ∂L/∂b (shared bias)", body,
+                     "= the sum of every ∂L/∂y<sub>ij</sub> seen so far")
+    at = (step.i, step.j)
+    body = matrix_table(step.db, "∂L/∂b", classes={at: "cv-new"}, marks={at: "+"})
+    return panel("Running ∂L/∂b (one bias per position)", body,
+                 "∂L/∂b<sub>ij</sub> = ∂L/∂y<sub>ij</sub>")

@@ -1,0 +1,243 @@
+"""Reusable ipywidgets pieces: a matrix of sliders, a step player, and the explorer base.
+
+No math here: explorers ask cnnviz.steps / cnnviz.ops for numbers and cnnviz.views for HTML.
+Every widget a test or a browser needs to find carries a CSS class (``cnnviz-...``).
+"""
+import numpy as np
+import ipywidgets as widgets
+
+from .views import cell_name, subscript
+
+__all__ = ["MatrixEditor", "StepPlayer", "Explorer"]
+
+
+class MatrixEditor(widgets.VBox):
+    """A slider for every entry of a matrix, laid out as the matrix it edits.
+
+    ``editor.value`` is the current matrix (float64 array); assigning an array sets every
+    slider and fires ONE change. ``on_change(callback)`` registers callback(editor).
+    Slider labels use the seed's notation (x₁₁, w₁₂, ∂L/∂y₂₁ ...).
+    """
+
+    def __init__(self, values, symbol, title=None, low=-5, high=5, step=1, label=None,
+                 css_class=None):
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 2:
+            raise ValueError(f"{symbol}: a matrix editor needs a 2-D array, got shape {values.shape}")
+        self.symbol = symbol
+        self._label = label or symbol
+        self._callbacks = []
+        self._holding = False
+        integer = step == int(step) and np.all(values == np.round(values))
+        self.sliders = []
+        for r in range(values.shape[0]):
+            row = []
+            for c in range(values.shape[1]):
+                name = cell_name(self._label, r, c)
+                kwargs = dict(
+                    value=values[r, c], min=min(low, values[r, c]), max=max(high, values[r, c]),
+                    step=step, description=self._label + subscript(name[len(self._label):]),
+                    continuous_update=True,
+                    layout=widgets.Layout(width="210px"),
+                    style={"description_width": "52px"},
+                )
+                if integer:
+                    kwargs = {k: (int(v) if k in ("value", "min", "max", "step") else v)
+                              for k, v in kwargs.items()}
+                    slider = widgets.IntSlider(**kwargs)
+                else:
+                    slider = widgets.FloatSlider(readout_format=".2g", **kwargs)
+                slider.add_class("cnnviz-slider")
+                slider.add_class(f"cnnviz-slider-{name.replace(',', '_')}")
+                slider.observe(self._slider_moved, names="value")
+                row.append(slider)
+            self.sliders.append(row)
+        grid = widgets.GridBox(
+            [s for row in self.sliders for s in row],
+            layout=widgets.Layout(grid_template_columns=f"repeat({values.shape[1]}, 215px)",
+                                  grid_gap="2px 4px"),
+        )
+        heading = widgets.HTML(f"<b style='font-size:1.05em'>{title or symbol.upper()}</b>")
+        super().__init__([heading, grid])
+        self.add_class("cnnviz-editor")
+        if css_class:
+            self.add_class(css_class)
+
+    @property
+    def shape(self):
+        return len(self.sliders), len(self.sliders[0])
+
+    @property
+    def value(self):
+        return np.array([[s.value for s in row] for row in self.sliders], dtype=float)
+
+    @value.setter
+    def value(self, values):
+        values = np.asarray(values, dtype=float)
+        if values.shape != self.shape:
+            raise ValueError(
+                f"{self.symbol}: expected a {self.shape[0]}x{self.shape[1]} matrix, got shape {values.shape}"
+            )
+        self._holding = True
+        try:
+            for row, vals in zip(self.sliders, values):
+                for slider, v in zip(row, vals):
+                    v = int(v) if isinstance(slider, widgets.IntSlider) else float(v)
+                    slider.min, slider.max = min(slider.min, v), max(slider.max, v)
+                    slider.value = v
+        finally:
+            self._holding = False
+        self._fire()
+
+    def slider(self, r, c):
+        """The slider of entry (r, c), 0-based."""
+        return self.sliders[r][c]
+
+    def on_change(self, callback):
+        self._callbacks.append(callback)
+
+    def _slider_moved(self, _change):
+        if not self._holding:
+            self._fire()
+
+    def _fire(self):
+        for callback in self._callbacks:
+            callback(self)
+
+
+class StepPlayer(widgets.VBox):
+    """Play / pause, step back / forward, a scrubber over the steps and a speed control.
+
+    ``player.step`` is the current step (0-based), ``player.n_steps`` how many there are;
+    ``on_change(callback)`` registers callback(step); ``describe(step, n_steps)`` gives the
+    status line under the controls. The Play widget and the scrubber are
+    linked in the browser (jslink), so scrubbing is smooth; the kernel sees one value.
+    """
+
+    SPEEDS = {"slow": 1600, "medium": 900, "fast": 400}
+
+    def __init__(self, n_steps, label="step", describe=None):
+        self._callbacks = []
+        self._describe = describe or (lambda step, n: f"{label} {step + 1} of {n}")
+        n = max(int(n_steps), 1)
+        self.play = widgets.Play(value=0, min=0, max=n - 1, step=1, interval=self.SPEEDS["medium"],
+                                 description="play", show_repeat=True, repeat=False)
+        self.play.add_class("cnnviz-play")
+        self.back = widgets.Button(description="◀ step", tooltip="previous step",
+                                   layout=widgets.Layout(width="80px"))
+        self.back.add_class("cnnviz-step-back")
+        self.forward = widgets.Button(description="step ▶", tooltip="next step",
+                                      layout=widgets.Layout(width="80px"))
+        self.forward.add_class("cnnviz-step-forward")
+        self.scrubber = widgets.IntSlider(value=0, min=0, max=n - 1, description=label,
+                                          continuous_update=True, readout=False,
+                                          layout=widgets.Layout(width="260px"),
+                                          style={"description_width": "40px"})
+        self.scrubber.add_class("cnnviz-scrubber")
+        self.speed = widgets.ToggleButtons(options=list(self.SPEEDS), value="medium",
+                                           description="speed",
+                                           style={"button_width": "64px", "description_width": "44px"})
+        self.speed.add_class("cnnviz-speed")
+        self.status = widgets.HTML()
+        self.status.add_class("cnnviz-step-status")
+        widgets.jslink((self.play, "value"), (self.scrubber, "value"))
+        self.play.observe(self._moved, names="value")
+        self.scrubber.observe(self._moved, names="value")
+        self.back.on_click(lambda _b: self._nudge(-1))
+        self.forward.on_click(lambda _b: self._nudge(+1))
+        self.speed.observe(lambda ch: setattr(self.play, "interval", self.SPEEDS[ch["new"]]),
+                           names="value")
+        controls = widgets.HBox([self.play, self.back, self.forward, self.scrubber, self.speed],
+                                layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
+        super().__init__([controls, self.status])
+        self.add_class("cnnviz-player")
+        self._update_status()
+
+    @property
+    def n_steps(self):
+        return self.play.max + 1
+
+    @n_steps.setter
+    def n_steps(self, n):
+        n = max(int(n), 1)
+        if n == self.n_steps:
+            return
+        if self.step > n - 1:
+            self.step = n - 1
+        self.play.max = self.scrubber.max = n - 1
+        self._update_status()
+
+    @property
+    def step(self):
+        return self.scrubber.value
+
+    @step.setter
+    def step(self, value):
+        value = int(value)
+        if not 0 <= value < self.n_steps:
+            raise ValueError(f"step must be between 0 and {self.n_steps - 1}, got {value}")
+        self.play.value = value
+        self.scrubber.value = value
+
+    def on_change(self, callback):
+        self._callbacks.append(callback)
+
+    def _nudge(self, delta):
+        self.play.playing = False
+        self.step = min(max(self.step + delta, 0), self.n_steps - 1)
+
+    def _moved(self, change):
+        # Play and scrubber are linked: keep both equal, report each new step once.
+        value = change["new"]
+        other = self.scrubber if change["owner"] is self.play else self.play
+        if other.value != value:
+            other.value = value
+            return  # the other widget's observer reports it
+        self._update_status()
+        for callback in self._callbacks:
+            callback(value)
+
+    def _update_status(self):
+        self.status.value = f"<b style='font-size:1.1em'>{self._describe(self.step, self.n_steps)}</b>"
+
+
+class Explorer:
+    """Base of every explorer: editors + player + HTML views, refreshed from a single state.
+
+    Subclasses build ``self.root`` (the widget shown), and implement ``_recompute()`` (ask the
+    math for a trace, may raise ValueError for bad settings) and ``_render()`` (put the views'
+    HTML into the view widgets). A bad setting shows ``self.message`` and keeps every value the
+    student set; the views keep the last good picture.
+    """
+
+    def __init__(self):
+        self.message = widgets.HTML()
+        self.message.add_class("cnnviz-message")
+
+    def refresh(self, *_):
+        from .views import message_html
+        try:
+            self._recompute()
+        except (ValueError, TypeError) as err:
+            self.message.value = message_html(str(err))
+            return
+        self.message.value = ""
+        self._render()
+
+    # --- display -----------------------------------------------------------------------
+    def summary(self):
+        """One line of plain text describing the state (the text/plain repr)."""
+        return type(self).__name__
+
+    def static_html(self):
+        """The current views as HTML, for static notebook viewers (no widget JavaScript)."""
+        return ""
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.root._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/plain"] = self.summary()
+        static = self.static_html()
+        if static:
+            data["text/html"] = static
+        return bundle

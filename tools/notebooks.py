@@ -1,0 +1,175 @@
+"""Build the notebooks from their sources, and check the committed ones.
+
+    python tools/notebooks.py build [NAME ...]   # tools/nbsrc/*.py -> notebooks/*.ipynb, executed
+    python tools/notebooks.py check              # committed notebooks match their sources
+
+A source is a Python file in "percent" format: cells start with a line ``# %%`` (code) or
+``# %% [markdown]`` (markdown, every line prefixed with ``# ``); ``# %% tags=["a", "b"]`` adds
+cell tags. The first line of the file, ``# title: ...``, names the notebook for navigation.
+
+The navigation bar (previous | index | next) at the top and bottom of every notebook is
+generated here from the order of the sources, never edited by hand. Notebooks are executed
+with a fresh kernel in the installed environment, with widget state saved and no timing
+metadata, so a rebuild is deterministic (widget model ids aside, which nbval ignores).
+"""
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "tools" / "nbsrc"
+NOTEBOOKS = ROOT / "notebooks"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+CELL_START = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
+
+
+def source_files():
+    return sorted(SOURCES.glob("[0-9][0-9]_*.py"))
+
+
+def title_of(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    if not first.startswith("# title:"):
+        raise ValueError(f"{path.name}: the first line must be '# title: ...'")
+    return first[len("# title:"):].strip()
+
+
+def parse_cells(path):
+    """The cells of a percent-format source as nbformat cells."""
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    cells, current = [], None
+    for line in lines:
+        match = CELL_START.match(line)
+        if match:
+            current = {"markdown": bool(match["markdown"]),
+                       "tags": json.loads(match["tags"]) if match["tags"] else [], "lines": []}
+            cells.append(current)
+        elif current is not None:
+            current["lines"].append(line)
+        elif line.strip():
+            raise ValueError(f"{path.name}: text before the first '# %%' cell: {line!r}")
+    out = []
+    for cell in cells:
+        body = cell["lines"]
+        while body and not body[-1].strip():
+            body.pop()
+        while body and not body[0].strip():
+            body.pop(0)
+        if cell["markdown"]:
+            text = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#") for l in body)
+            nb_cell = nbformat.v4.new_markdown_cell(text)
+        else:
+            nb_cell = nbformat.v4.new_code_cell("\n".join(body))
+        if cell["tags"]:
+            nb_cell.metadata["tags"] = cell["tags"]
+        out.append(nb_cell)
+    return out
+
+
+def navigation(index, paths):
+    """The generated navigation line of notebook ``index`` among ``paths``."""
+    def link(path):
+        name = path.stem + ".ipynb"
+        return f"[{title_of(path)}]({name})"
+    parts = []
+    parts.append(f"← {link(paths[index - 1])}" if index > 0 else "← (first)")
+    parts.append(f"[Index](00_start_here.ipynb)" if index > 0 else "**Index**")
+    parts.append(f"{link(paths[index + 1])} →" if index + 1 < len(paths) else "(last) →")
+    return " &nbsp;|&nbsp; ".join(parts)
+
+
+def expected_cells(index, paths):
+    """Navigation on top, the source's cells, navigation at the bottom."""
+    nav = navigation(index, paths)
+    top = nbformat.v4.new_markdown_cell(nav)
+    top.metadata["tags"] = ["navigation"]
+    bottom = nbformat.v4.new_markdown_cell(nav)
+    bottom.metadata["tags"] = ["navigation"]
+    return [top, *parse_cells(paths[index]), bottom]
+
+
+def new_notebook(cells):
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def execute(nb, path):
+    from nbclient import NotebookClient
+
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
+                            store_widget_state=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        for out in cell.outputs:
+            if out.output_type == "error":
+                raise RuntimeError(f"{path.name}: code cell {i + 1} raised {out.ename}: {out.evalue}")
+    return nb
+
+
+def _ids_stable(nb):
+    """Cell ids derived from position, so that a rebuild gives the same file."""
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+
+
+def build(names):
+    paths = source_files()
+    for index, path in enumerate(paths):
+        if names and not any(n in path.stem for n in names):
+            continue
+        target = NOTEBOOKS / (path.stem + ".ipynb")
+        nb = new_notebook(expected_cells(index, paths))
+        _ids_stable(nb)
+        print(f"executing {target.relative_to(ROOT)} ...", flush=True)
+        execute(nb, target)
+        nbformat.write(nb, target)
+
+
+def _comparable(cells):
+    return [(c.cell_type, c.source, sorted(c.metadata.get("tags", []))) for c in cells]
+
+
+def check():
+    """Problems with the committed notebooks (sources out of date, not executed in order)."""
+    problems = []
+    paths = source_files()
+    committed = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if [p.stem for p in committed] != [p.stem for p in paths]:
+        problems.append(f"notebooks {[p.name for p in committed]} do not match sources "
+                        f"{[p.name for p in paths]}")
+    for index, path in enumerate(paths):
+        target = NOTEBOOKS / (path.stem + ".ipynb")
+        if not target.exists():
+            continue
+        nb = nbformat.read(target, as_version=4)
+        if _comparable(nb.cells) != _comparable(expected_cells(index, paths)):
+            problems.append(f"{target.name} differs from tools/nbsrc/{path.name}: run `make notebooks`")
+        counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+        if counts != list(range(1, len(counts) + 1)):
+            problems.append(f"{target.name}: execution counts {counts} are not 1..N: run `make notebooks`")
+        if "kernelspec" not in nb.metadata:
+            problems.append(f"{target.name}: no kernelspec")
+    return problems
+
+
+def main(argv):
+    if not argv or argv[0] not in ("build", "check"):
+        print(__doc__)
+        return 2
+    if argv[0] == "build":
+        build(argv[1:])
+        return 0
+    problems = check()
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
