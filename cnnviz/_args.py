@@ -20,9 +20,13 @@ def as_array(value, name):
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
+        # Name the first entry that is not a real number (None, "a", ...), not just entry 0.
+        bad = [v for v in arr.ravel().tolist() if not isinstance(v, numbers.Real)]
+        if arr.size and not bad:
+            return arr.astype(np.float64)  # Python ints too big for int64, Fractions, ...
         raise TypeError(
-            f"{name} must hold numbers only, got entries of type {arr.dtype} "
-            f"(for example {arr.flat[0]!r})" if arr.size else f"{name} must hold numbers"
+            f"{name} must hold numbers only, got an entry {bad[0]!r} of type "
+            f"{type(bad[0]).__name__}" if bad else f"{name} must hold numbers"
         )
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must hold real numbers, got complex values")
@@ -68,6 +72,15 @@ def kernel_4d(w, two_d):
             f"w must be {want}-D {layout} to match a {want}-D x, got shape {w.shape}"
         )
     return w[None, None] if two_d else w
+
+
+def check_channels(x4, w4):
+    """x (N, C, H, W) and w (F, C, KH, KW) must agree on C."""
+    if x4.shape[1] != w4.shape[1]:
+        raise ValueError(
+            f"channel mismatch: x has C={x4.shape[1]} channels (shape {x4.shape}) but w expects "
+            f"C={w4.shape[1]} (shape {w4.shape})"
+        )
 
 
 def window_span(kernel, dilation):

@@ -77,11 +77,7 @@ def _conv_setup(x, w, b, stride, padding, dilation):
     stride = _args.pair(stride, "stride", 1)
     padding = _args.pair(padding, "padding", 0)
     dilation = _args.pair(dilation, "dilation", 1)
-    if x4.shape[1] != w4.shape[1]:
-        raise ValueError(
-            f"channel mismatch: x has C={x4.shape[1]} channels (shape {x4.shape}) but w expects "
-            f"C={w4.shape[1]} (shape {w4.shape})"
-        )
+    _args.check_channels(x4, w4)
     out_hw = _args.output_shape(x4.shape[2:], w4.shape[2:], stride, padding, dilation)
     bias, per_position, b_shape = _args.bias_4d(b, w4.shape[0], out_hw, two_d)
     (pr, pc) = padding

@@ -34,7 +34,7 @@ STYLE = """<style>
 .cnnviz-view .cv-title{font-size:1.05em;font-weight:700;margin:2px 0 4px 0}
 .cnnviz-view .cv-caption{font-size:.9em;color:#333;margin-top:2px;max-width:22em}
 .cnnviz-view table.cv-m{border-collapse:separate;border-spacing:4px;background:transparent}
-.cnnviz-view table.cv-m td{min-width:3.4em;height:3.1em;padding:2px 4px;border:2px solid #9a9a9a;
+.cnnviz-view table.cv-m td{min-width:3.6em;height:3.1em;padding:2px 4px;border:2px solid #9a9a9a;
   background:#fff;color:#111;text-align:center;vertical-align:middle;position:relative}
 .cnnviz-view table.cv-m td .cv-num{font-size:1.55em;font-weight:700;font-variant-numeric:tabular-nums}
 .cnnviz-view table.cv-m td .cv-lab{font-size:.72em;color:#333;position:absolute;top:1px;left:3px}
@@ -230,8 +230,8 @@ def conv_forward_arithmetic(step, w, bias_symbol):
 def conv_output_panel(step, title="Y (output)"):
     """Y so far: computed cells, '?' for later ones, the current y_ij outlined (dashed)."""
     at = (step.i, step.j)
-    table = matrix_table(step.Y, "y", classes={at: "cv-cur"}, marks={at: "◀ now"})
-    return panel(title, table, "? = not computed yet; dashed = this step")
+    table = matrix_table(step.Y, "y", classes={at: "cv-cur"}, marks={at: "◀"})
+    return panel(title, table, "? = not computed yet; ◀ dashed = this step")
 
 
 def _paren(v):
@@ -248,8 +248,8 @@ def _inside_window(step, shape):
 
 def gradient_panel(dy, current, title="∂L/∂Y (given)"):
     """∂L/∂Y with the output that sends its gradient back at this step outlined."""
-    table = matrix_table(dy, "∂L/∂y", classes={current: "cv-cur"}, marks={current: "◀ now"})
-    return panel(title, table)
+    table = matrix_table(dy, "∂L/∂y", classes={current: "cv-cur"}, marks={current: "◀"})
+    return panel(title, table, "◀ dashed = the output whose gradient flows back now")
 
 
 def conv_dx_panels(step, dy, x_shape):

@@ -38,8 +38,8 @@ class MatrixEditor(widgets.VBox):
                     value=values[r, c], min=min(low, values[r, c]), max=max(high, values[r, c]),
                     step=step, description=self._label + subscript(name[len(self._label):]),
                     continuous_update=True,
-                    layout=widgets.Layout(width="210px"),
-                    style={"description_width": "52px"},
+                    layout=widgets.Layout(width="250px"),
+                    style={"description_width": "48px"},
                 )
                 if integer:
                     kwargs = {k: (int(v) if k in ("value", "min", "max", "step") else v)
@@ -54,7 +54,7 @@ class MatrixEditor(widgets.VBox):
             self.sliders.append(row)
         grid = widgets.GridBox(
             [s for row in self.sliders for s in row],
-            layout=widgets.Layout(grid_template_columns=f"repeat({values.shape[1]}, 215px)",
+            layout=widgets.Layout(grid_template_columns=f"repeat({values.shape[1]}, 254px)",
                                   grid_gap="2px 4px"),
         )
         heading = widgets.HTML(f"<b style='font-size:1.05em'>{title or symbol.upper()}</b>")
@@ -136,7 +136,7 @@ class StepPlayer(widgets.VBox):
         self.scrubber.add_class("cnnviz-scrubber")
         self.speed = widgets.ToggleButtons(options=list(self.SPEEDS), value="medium",
                                            description="speed",
-                                           style={"button_width": "64px", "description_width": "44px"})
+                                           style={"button_width": "76px", "description_width": "44px"})
         self.speed.add_class("cnnviz-speed")
         self.status = widgets.HTML()
         self.status.add_class("cnnviz-step-status")

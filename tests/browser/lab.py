@@ -1,0 +1,90 @@
+"""Start JupyterLab on 127.0.0.1 for browser tests and drive it with Playwright.
+
+JupyterLab runs with a random token and scratch workspaces / settings / runtime dirs (so no
+restored workspace opens other notebooks, and the news toast is off). Chromium is the system
+one (Debian package ``chromium``); Playwright downloads no browser.
+"""
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def find_chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A JupyterLab server in a scratch directory; ``url(path)`` opens a notebook."""
+
+    def __init__(self, scratch):
+        self.scratch = Path(scratch)
+        self.token = secrets.token_hex(16)
+        self.port = _free_port()
+        self.root = self.scratch / "notebooks"
+        shutil.copytree(NOTEBOOKS, self.root)
+        settings = self.scratch / "settings"
+        news = settings / "@jupyterlab" / "apputils-extension"
+        news.mkdir(parents=True)
+        (news / "notification.jupyterlab-settings").write_text(
+            json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        env = dict(os.environ,
+                   JUPYTERLAB_SETTINGS_DIR=str(settings),
+                   JUPYTERLAB_WORKSPACES_DIR=str(self.scratch / "workspaces"),
+                   JUPYTER_RUNTIME_DIR=str(self.scratch / "runtime"),
+                   JUPYTER_CONFIG_DIR=str(self.scratch / "config"))
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={self.port}", f"--IdentityProvider.token={self.token}",
+               f"--ServerApp.root_dir={self.root}", "--LabApp.news_url=",
+               "--ServerApp.allow_remote_access=False"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self.log = open(self.scratch / "lab.log", "w")
+        self.process = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait()
+
+    def _wait(self, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited: {(self.scratch / 'lab.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/status?token={self.token}",
+                                            timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("JupyterLab did not start within 60 s")
+
+    def url(self, notebook):
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?reset&token={self.token}"
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
