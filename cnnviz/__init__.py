@@ -25,17 +25,17 @@ __all__ = [
     "output_size",
 ]
 
-# Names served from cnnviz.widgets on first access (it imports ipywidgets).
-_WIDGET_NAMES = {
-    "ConvForwardExplorer",
-    "ConvBackwardExplorer",
-    "PoolForwardExplorer",
-    "PoolWindowsExplorer",
-    "PoolBackwardExplorer",
+# Explorers, served on first access from the module that builds them (they import ipywidgets).
+_EXPLORERS = {
+    "ConvForwardExplorer": ".widgets",
+    "ConvBackwardExplorer": ".widgets",
+    "PoolForwardExplorer": ".pool_widgets",
+    "PoolWindowsExplorer": ".pool_widgets",
+    "PoolBackwardExplorer": ".pool_widgets",
 }
 
 
 def __getattr__(name):
-    if name in _WIDGET_NAMES:
-        return getattr(importlib.import_module(".widgets", __name__), name)
+    if name in _EXPLORERS:
+        return getattr(importlib.import_module(_EXPLORERS[name], __name__), name)
     raise AttributeError(f"module 'cnnviz' has no attribute {name!r}")
