@@ -91,3 +91,30 @@ def check_gradient(f, x, analytic, eps=1e-6):
     True
     """
     return relative_error(analytic, numerical_gradient(f, x, eps))
+
+
+def conv_layer_check(dy, x, w, b, stride=1, padding=0, dilation=1, eps=1e-6):
+    """Check conv2d_backward against finite differences for x, w and b, with L = sum(dy * y).
+
+    returns {"x": (analytic, numerical, relative_error), "w": (...), "b": (...)}; analytic
+    from ``ops.conv2d_backward``, numerical from ``numerical_gradient`` of L in that argument.
+
+    >>> report = conv_layer_check(np.ones((2, 2)), np.arange(9.).reshape(3, 3), np.eye(2), 0.0)
+    >>> all(err < 1e-7 for _, _, err in report.values())
+    True
+    """
+    from . import ops
+
+    args = dict(stride=stride, padding=padding, dilation=dilation)
+    x, w, b, dy = (np.asarray(a, dtype=np.float64) for a in (x, w, b, dy))
+    analytic = dict(zip("xwb", ops.conv2d_backward(dy, x, w, b, **args)))
+    losses = {
+        "x": lambda v: np.sum(dy * ops.conv2d_forward(v, w, b, **args)),
+        "w": lambda v: np.sum(dy * ops.conv2d_forward(x, v, b, **args)),
+        "b": lambda v: np.sum(dy * ops.conv2d_forward(x, w, v, **args)),
+    }
+    report = {}
+    for name, loss in losses.items():
+        numeric = numerical_gradient(loss, {"x": x, "w": w, "b": b}[name], eps)
+        report[name] = (analytic[name], numeric, relative_error(analytic[name], numeric))
+    return report

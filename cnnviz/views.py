@@ -12,7 +12,7 @@ import html
 
 import numpy as np
 
-from .formulas import format_number
+from . import formulas
 
 __all__ = [
     "STYLE",
@@ -34,7 +34,7 @@ STYLE = """<style>
 .cnnviz-view .cv-title{font-size:1.05em;font-weight:700;margin:2px 0 4px 0}
 .cnnviz-view .cv-caption{font-size:.9em;color:#333;margin-top:2px;max-width:22em}
 .cnnviz-view table.cv-m{border-collapse:separate;border-spacing:4px;background:transparent}
-.cnnviz-view table.cv-m td{min-width:3.6em;height:3.1em;padding:2px 4px;border:2px solid #9a9a9a;
+.cnnviz-view table.cv-m td{min-width:4.2em;height:3.1em;padding:2px 4px;border:2px solid #9a9a9a;
   background:#fff;color:#111;text-align:center;vertical-align:middle;position:relative}
 .cnnviz-view table.cv-m td .cv-num{font-size:1.55em;font-weight:700;font-variant-numeric:tabular-nums}
 .cnnviz-view table.cv-m td .cv-lab{font-size:.72em;color:#333;position:absolute;top:1px;left:3px}
@@ -54,6 +54,25 @@ STYLE = """<style>
 </style>"""
 
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def format_number(value):
+    """A number for an HTML view: as ``formulas.format_number`` but rounded to 6 decimals
+    first (finite-difference noise such as 1e-11 shows as 0) and with plain-text powers of
+    ten (1.5×10⁻⁵), never LaTeX.
+
+    >>> [format_number(v) for v in (3.0, -1e-11, 2.5, 0.0000152)]
+    ['3', '0', '2.5', '1.5×10⁻⁵']
+    """
+    value = float(value)
+    if np.isfinite(value):
+        value = round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = formulas.format_number(value)
+    if "\\times" in text:
+        mantissa, power = text.split(" \\times 10^{")
+        text = f"{mantissa}×10{power.rstrip('}').translate(_SUPERSCRIPT)}"
+    return text
 
 
 def subscript(text):
@@ -150,7 +169,7 @@ def shown_tables(view_html):
     """A list with one {data-cell: data-value} dict per matrix table, in document order."""
     import re
     tables = []
-    for table in re.findall(r'<table class="cv-m">(.*?)</table>', view_html, flags=re.S):
+    for table in re.findall(r'<table class="cv-(?:m|sum)">(.*?)</table>', view_html, flags=re.S):
         cells = re.findall(r'data-cell="([^"]*)" data-value="([^"]*)"', table)
         tables.append({html.unescape(n): html.unescape(v) for n, v in cells})
     return tables
@@ -222,7 +241,9 @@ def conv_forward_arithmetic(step, w, bias_symbol):
     lines.append(f"<tr><td>+ {bias_symbol}</td><td></td><td></td><td>=</td>"
                  f"<td><b>{format_number(step.bias)}</b></td></tr>")
     lines.append(f"<tr style='border-top:2px solid #111'><td><b>{y_name}</b></td><td></td><td></td>"
-                 f"<td>=</td><td><b style='font-size:1.3em'>{format_number(step.y)}</b></td></tr>")
+                 f'<td>=</td><td data-cell="{cell_name("y", step.i, step.j)}" '
+                 f'data-value="{format_number(step.y)}"><b style="font-size:1.3em">'
+                 f'{format_number(step.y)}</b></td></tr>')
     return panel(f"Step {step.k}: computing {y_name}",
                  f'<table class="cv-sum">{"".join(lines)}</table>')
 
@@ -294,3 +315,43 @@ def conv_db_panel(step, shared):
     body = matrix_table(step.db, "∂L/∂b", classes={at: "cv-new"}, marks={at: "+"})
     return panel("Running ∂L/∂b (one bias per position)", body,
                  "∂L/∂b<sub>ij</sub> = ∂L/∂y<sub>ij</sub>")
+
+
+def matrix_form_panels(padded_dy, rotated_w, dx, kernel_shape, stride=1):
+    """Side by side: zero-padded ∂L/∂Y  ⋆  rot180(W)  =  ∂L/∂X (the full convolution)."""
+    kh, kw = kernel_shape
+    pad_cells = {(r, c): "cv-pad" for r in range(padded_dy.shape[0]) for c in range(padded_dy.shape[1])
+                 if not (kh - 1 <= r < padded_dy.shape[0] - kh + 1 and kw - 1 <= c < padded_dy.shape[1] - kw + 1)}
+    what = "∂L/∂Y, zeros inserted (stride) and" if stride not in (1, (1, 1)) else "∂L/∂Y"
+    rot = np.asarray(rotated_w)
+    rot_notes = {(m, n): "was " + _name_html("w", kh - 1 - m, kw - 1 - n)
+                 for m in range(rot.shape[0]) for n in range(rot.shape[1])}
+    op = '<div class="cv-panel" style="font-size:2.2em;font-weight:700;padding-top:1.4em">{}</div>'
+    return row(
+        panel(f"{what} padded with {kh - 1}/{kw - 1} zeros",
+              matrix_table(padded_dy, "d", classes=pad_cells, labels=False),
+              "dotted grey = zeros added around ∂L/∂Y"),
+        op.format("⋆"),
+        panel("W rotated by 180°", matrix_table(rot, "rot", notes=rot_notes, labels=False)),
+        op.format("="),
+        panel("∂L/∂X", matrix_table(dx, "∂L/∂x")),
+    )
+
+
+def gradient_check_panels(report, threshold=1e-7):
+    """Analytic against finite-difference gradients for each argument, with a verdict.
+
+    report : {"x": (analytic, numerical, relative_error), ...} (gradcheck.conv_layer_check)
+    """
+    blocks = []
+    for name, (analytic, numeric, error) in report.items():
+        ok = error < threshold
+        verdict = (f"relative error {'<' if ok else '≥'} {threshold:.0e} "
+                   f"{'✔ agree' if ok else '✘ DISAGREE'}")
+        grid = lambda a: matrix_table(np.atleast_2d(a), f"∂L/∂{name}", labels=np.ndim(a) > 0)
+        blocks.append(panel(
+            f"∂L/∂{name.upper() if name != 'b' else 'b'}",
+            f'<div class="cv-row">{panel("backward pass", grid(analytic))}'
+            f'{panel("finite differences", grid(numeric))}</div>',
+            f"<b>{verdict}</b>"))
+    return row(*blocks)

@@ -13,7 +13,7 @@ pictures from cnnviz.views.
 import ipywidgets as widgets
 import numpy as np
 
-from . import examples, formulas, steps, views
+from . import examples, formulas, gradcheck, matrix_form, steps, views
 from .widgets_base import Explorer, MatrixEditor, StepPlayer
 
 __all__ = ["ConvForwardExplorer", "ConvBackwardExplorer"]
@@ -198,8 +198,8 @@ class ConvBackwardExplorer(_ConvExplorer):
     def __init__(self, x=None, w=None, b=None, dy=None, bias="position", low=-5, high=5):
         super().__init__(x, w, b, bias, low, high)
         dy = examples.seed_conv()["dy"] if dy is None else np.asarray(dy, dtype=float)
-        self.dy_editor = MatrixEditor(dy, "∂L/∂y", "∂L/∂Y (given)", low, high, label="dy",
-                                      css_class="cnnviz-editor-dy")
+        self.dy_editor = MatrixEditor(dy, "∂L/∂y", "∂L/∂Y (given)", low, high, label="∂L/∂y",
+                                      css_class="cnnviz-editor-dy", css_name="dy")
         self.dy_editor.on_change(self.refresh)
         self.player = StepPlayer(4, label="y", describe=self._describe_step)
         self.player.on_change(self._render_step)
@@ -218,6 +218,13 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.dx_equations_view = _math("cnnviz-conv-dx-equations")
         self.dw_equations_view = _math("cnnviz-conv-dw-equations")
         self.db_equations_view = _math("cnnviz-conv-db-equations")
+        self.matrix_form_view = _html("cnnviz-conv-matrix-form")
+        self.check_button = widgets.Button(description="check by finite differences",
+                                           button_style="primary", icon="check",
+                                           layout=widgets.Layout(width="260px"))
+        self.check_button.add_class("cnnviz-gradient-check-button")
+        self.check_button.on_click(self.run_gradient_check)
+        self.check_view = _html("cnnviz-gradient-check")
         self.root = self._section(self.dx_view, self.dw_view, self.db_view)
         self.refresh()
 
@@ -244,6 +251,11 @@ class ConvBackwardExplorer(_ConvExplorer):
     def _render(self):
         self._render_step()
         self._render_gather()
+        self.matrix_form_view.value = views.matrix_form_panels(
+            matrix_form.full_padding(self.dy, self.w.shape), matrix_form.rotate180(self.w),
+            matrix_form.input_grad_as_full_convolution(self.dy, self.w, self.x.shape), self.w.shape)
+        self.check_view.value = ("<i>Values changed: press the button to check again.</i>"
+                                 if self.check_view.value else "")
         values = self._values(dy=self.dy)
         shape = dict(x_shape=self.x.shape, w_shape=self.w.shape)
         self.dx_equations_view.value = _display_math(
@@ -292,6 +304,22 @@ class ConvBackwardExplorer(_ConvExplorer):
         return _View(self._section(self.cell_picker, self.gather_view, self.dx_equations_view), self,
                      lambda: self.gather_view.value + self.dx_equations_view.value,
                      "∂L/∂X, gather view (pick a cell)")
+
+    def run_gradient_check(self, *_):
+        """Finite differences against the backward pass for X, W and b (current values)."""
+        report = gradcheck.conv_layer_check(self.dy, self.x, self.w, self.b)
+        self.check_view.value = views.gradient_check_panels(report)
+        return report
+
+    def gradient_check(self):
+        """The check, run now, with a button to run it again after moving sliders."""
+        self.run_gradient_check()
+        return _View(self._section(self.check_button, self.check_view), self,
+                     lambda: self.check_view.value, "gradient check")
+
+    def matrix_form(self):
+        return _View(self._section(self.matrix_form_view), self, lambda: self.matrix_form_view.value,
+                     "∂L/∂X as a full convolution with the rotated kernel")
 
     def weight_equations(self):
         return _View(widgets.VBox([self.dw_equations_view]), self,

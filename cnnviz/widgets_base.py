@@ -16,11 +16,12 @@ class MatrixEditor(widgets.VBox):
 
     ``editor.value`` is the current matrix (float64 array); assigning an array sets every
     slider and fires ONE change. ``on_change(callback)`` registers callback(editor).
-    Slider labels use the seed's notation (x₁₁, w₁₂, ∂L/∂y₂₁ ...).
+    Slider labels use the seed's notation (x₁₁, w₁₂, ∂L/∂y₂₁ ...); each slider has the CSS
+    classes ``cnnviz-slider`` and ``cnnviz-slider-<css_name><rc>`` (e.g. cnnviz-slider-x22).
     """
 
     def __init__(self, values, symbol, title=None, low=-5, high=5, step=1, label=None,
-                 css_class=None):
+                 css_class=None, css_name=None):
         values = np.asarray(values, dtype=float)
         if values.ndim != 2:
             raise ValueError(f"{symbol}: a matrix editor needs a 2-D array, got shape {values.shape}")
@@ -30,6 +31,7 @@ class MatrixEditor(widgets.VBox):
         self._holding = False
         integer = step == int(step) and np.all(values == np.round(values))
         self.sliders = []
+        symbol_css = css_name or self._label
         for r in range(values.shape[0]):
             row = []
             for c in range(values.shape[1]):
@@ -39,7 +41,7 @@ class MatrixEditor(widgets.VBox):
                     step=step, description=self._label + subscript(name[len(self._label):]),
                     continuous_update=True,
                     layout=widgets.Layout(width="250px"),
-                    style={"description_width": "48px"},
+                    style={"description_width": "64px" if len(self._label) > 2 else "40px"},
                 )
                 if integer:
                     kwargs = {k: (int(v) if k in ("value", "min", "max", "step") else v)
@@ -48,7 +50,7 @@ class MatrixEditor(widgets.VBox):
                 else:
                     slider = widgets.FloatSlider(readout_format=".2g", **kwargs)
                 slider.add_class("cnnviz-slider")
-                slider.add_class(f"cnnviz-slider-{name.replace(',', '_')}")
+                slider.add_class(f"cnnviz-slider-{symbol_css}{name[len(self._label):].replace(',', '_')}")
                 slider.observe(self._slider_moved, names="value")
                 row.append(slider)
             self.sliders.append(row)
