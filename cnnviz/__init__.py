@@ -32,6 +32,9 @@ _EXPLORERS = {
     "PoolForwardExplorer": ".pool_widgets",
     "PoolWindowsExplorer": ".pool_widgets",
     "PoolBackwardExplorer": ".pool_widgets",
+    "OutputSizeExplorer": ".general_widgets",
+    "MultiChannelExplorer": ".general_widgets",
+    "StridedBackwardExplorer": ".general_widgets",
 }
 
 
