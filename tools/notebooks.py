@@ -5,7 +5,9 @@
 
 A source is a Python file in "percent" format: cells start with a line ``# %%`` (code) or
 ``# %% [markdown]`` (markdown, every line prefixed with ``# ``); ``# %% tags=["a", "b"]`` adds
-cell tags. The first line of the file, ``# title: ...``, names the notebook for navigation.
+cell tags. The first line of the file, ``# title: ...``, names the notebook for navigation;
+the second, ``# about: ...``, is its line in the map of the collection, which replaces the
+line ``<!-- notebook map -->`` wherever a markdown cell has it (in 00_start_here).
 
 The navigation bar (previous | index | next) at the top and bottom of every notebook is
 generated here from the order of the sources, never edited by hand. Notebooks are executed
@@ -30,16 +32,36 @@ def source_files():
     return sorted(SOURCES.glob("[0-9][0-9]_*.py"))
 
 
+def _header(path, number, key):
+    line = path.read_text(encoding="utf-8").splitlines()[number]
+    if not line.startswith(f"# {key}:"):
+        raise ValueError(f"{path.name}: line {number + 1} must be '# {key}: ...'")
+    return line[len(f"# {key}:"):].strip()
+
+
 def title_of(path):
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    if not first.startswith("# title:"):
-        raise ValueError(f"{path.name}: the first line must be '# title: ...'")
-    return first[len("# title:"):].strip()
+    return _header(path, 0, "title")
+
+
+def about_of(path):
+    return _header(path, 1, "about") if _has_about(path) else ""
+
+
+def _has_about(path):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return len(lines) > 1 and lines[1].startswith("# about:")
+
+
+def notebook_map(paths):
+    """A markdown table: every notebook, linked, with its one-line description."""
+    rows = ["| notebook | what you will do there |", "|---|---|"]
+    rows += [f"| [{title_of(p)}]({p.stem}.ipynb) | {about_of(p)} |" for p in paths]
+    return "\n".join(rows)
 
 
 def parse_cells(path):
     """The cells of a percent-format source as nbformat cells."""
-    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    lines = path.read_text(encoding="utf-8").splitlines()[2 if _has_about(path) else 1:]
     cells, current = [], None
     for line in lines:
         match = CELL_START.match(line)
@@ -88,7 +110,11 @@ def expected_cells(index, paths):
     top.metadata["tags"] = ["navigation"]
     bottom = nbformat.v4.new_markdown_cell(nav)
     bottom.metadata["tags"] = ["navigation"]
-    return [top, *parse_cells(paths[index]), bottom]
+    cells = parse_cells(paths[index])
+    for cell in cells:
+        if cell.cell_type == "markdown" and "<!-- notebook map -->" in cell.source:
+            cell.source = cell.source.replace("<!-- notebook map -->", notebook_map(paths))
+    return [top, *cells, bottom]
 
 
 def new_notebook(cells):

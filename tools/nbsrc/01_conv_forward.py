@@ -1,4 +1,5 @@
 # title: 01 · Convolution, forward
+# about: slide a 2×2 kernel over a 3×3 input: every product, sum and bias of Y, live
 # %% [markdown]
 # # 01 · The convolution layer, forward
 #

@@ -1,4 +1,5 @@
 # title: 02 · Convolution, backward
+# about: send ∂L/∂Y back: ∂L/∂X, ∂L/∂W, ∂L/∂b built up step by step, the matrix form, a gradient check
 # %% [markdown]
 # # 02 · The convolution layer, backward
 #

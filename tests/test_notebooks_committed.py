@@ -1,0 +1,65 @@
+"""The committed notebooks are what their sources build, executed in order, small, clean.
+
+nbval (in the same `make test` run) re-executes each notebook and compares every output with
+the committed one, so stale outputs fail there; this file checks the rest.
+"""
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+MAX_BYTES = 1_000_000
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location("notebooks_tool", ROOT / "tools" / "notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_source_has_its_committed_notebook_and_they_match():
+    builder = _builder()
+    assert NOTEBOOKS, "no notebooks committed"
+    assert builder.check() == []
+
+
+def test_the_collection_starts_at_00_start_here_and_its_map_lists_every_notebook():
+    start = json.loads((ROOT / "notebooks" / "00_start_here.ipynb").read_text())
+    text = "".join("".join(c["source"]) for c in start["cells"] if c["cell_type"] == "markdown")
+    for path in NOTEBOOKS:
+        assert f"({path.name})" in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_is_executed_clean_and_small(path):
+    nb = json.loads(path.read_text())
+    assert path.stat().st_size < MAX_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    for cell in code:
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", f"{path.name}: {out.get('ename')}: {out.get('evalue')}"
+            assert out.get("name") != "stderr", f"{path.name}: stderr output {''.join(out['text'])[:200]}"
+            for mime, data in out.get("data", {}).items():
+                assert len(json.dumps(data)) < 200_000, f"{path.name}: a {mime} output is too large"
+    nav = [c for c in nb["cells"] if "navigation" in c.get("metadata", {}).get("tags", [])]
+    assert len(nav) == 2 and nb["cells"][0] is nav[0] and nb["cells"][-1] is nav[1]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_widgets_have_saved_state_and_a_static_fallback(path):
+    """Explorers render from saved state in Lab, and as HTML in a static viewer."""
+    nb = json.loads(path.read_text())
+    state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    saved = set(state.get("state", {}))
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                assert view["model_id"] in saved
+                assert "text/html" in out["data"] or "nbval-ignore-output" in cell["metadata"].get("tags", [])
