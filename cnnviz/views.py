@@ -232,7 +232,7 @@ def conv_forward_arithmetic(step, w, bias_symbol):
         x_name = "0<small>(pad)</small>" if step.in_padding[m, n] else _name_html("x", r, c)
         lines.append(
             f"<tr><td>{_name_html('w', m, n)}·{x_name}</td><td>=</td>"
-            f"<td>{format_number(w[m, n])}·{_paren(step.window[m, n])}</td><td>=</td>"
+            f"<td>{_paren(w[m, n])}·{_paren(step.window[m, n])}</td><td>=</td>"
             f"<td><b>{format_number(product)}</b></td></tr>"
         )
     y_name = _name_html("y", step.i, step.j)
