@@ -101,11 +101,12 @@ def matrix_table(values, symbol, *, classes=None, marks=None, notes=None, pendin
     classes : dict (r, c) -> css class ('cv-win', 'cv-cur', 'cv-max', 'cv-pad', 'cv-new')
     marks   : dict (r, c) -> short text marker shown top right (a cue besides colour)
     notes   : dict (r, c) -> small text under the number (e.g. '×w₁₁', 'covered 2×')
-    row_offset, col_offset : shift of the printed indices (e.g. -padding for a padded input,
-        where row -1 is a zero of the padding and gets no name)
+    row_offset, col_offset : -padding for a zero-padded input: the first and last ``padding``
+        rows (cols) are the padding, named pad(r,c); the rest are x11 ... as in the input
     """
     values = np.asarray(values, dtype=float)
     classes, marks, notes = classes or {}, marks or {}, notes or {}
+    inner = (values.shape[0] + 2 * min(row_offset, 0), values.shape[1] + 2 * min(col_offset, 0))
     rows = []
     for r in range(values.shape[0]):
         cells = []
@@ -113,7 +114,7 @@ def matrix_table(values, symbol, *, classes=None, marks=None, notes=None, pendin
             v = values[r, c]
             shown = "?" if np.isnan(v) else format_number(v)
             rr, cc = r + row_offset, c + col_offset
-            named = 0 <= rr and 0 <= cc
+            named = 0 <= rr < inner[0] and 0 <= cc < inner[1]
             name = cell_name(symbol, rr, cc) if named else f"pad({rr + 1},{cc + 1})"
             css = classes.get((r, c), "")
             if np.isnan(v):
