@@ -91,8 +91,9 @@ def check_function(function, reference, cases, hint="", tol=1e-9):
         want = reference(*args)
         got = np.asarray(got, dtype=float)
         if got.shape != want.shape or not np.allclose(got, want, rtol=tol, atol=tol):
-            shapes = "x {}, w {}".format(*(np.shape(a) for a in args[:2]))
-            return _wrong(f"case {number} ({shapes}) gives {_shown(got)}, expected {_shown(want)}", hint)
+            shapes = ", ".join(str(np.shape(a)) for a in args)
+            return _wrong(f"case {number} (arguments of shapes {shapes}) gives {_shown(got)}, "
+                          f"expected {_shown(want)}", hint)
     return Verdict(True, f"Right on all {len(cases)} test cases.")
 
 

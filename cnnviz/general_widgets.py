@@ -25,7 +25,7 @@ from . import geometry, ops, steps
 from . import general_views as gviews
 from . import views
 from .widgets import _display_math, _html, _math, _View
-from .widgets_base import Explorer, MatrixEditor, StepPlayer
+from .widgets_base import Explorer, MatrixEditor
 
 __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplorer",
            "default_multichannel", "default_strided"]
@@ -145,8 +145,7 @@ class OutputSizeExplorer(_GeneralExplorer):
                         "dilation": self.dilation_slider}
         for slider in self.sliders.values():
             slider.observe(self.refresh, names="value")
-        self.player = StepPlayer(1, label="k", describe=self._describe_step)
-        self.player.on_change(self._render_step)
+        self.add_player("k")
         self.formula_view = _math("cnnviz-output-size-formula")
         self.facts_view = _html("cnnviz-output-size-facts")
         self.grid_view = _html("cnnviz-output-size-grid")
@@ -186,7 +185,7 @@ class OutputSizeExplorer(_GeneralExplorer):
         self.cols = geometry.axis_arithmetic(w, *args)
         layout = geometry.window_layout((h, w), *args)  # ValueError: kernel too large
         self.layout = layout
-        self.player.n_steps = len(layout.windows)
+        self._set_n_steps(len(layout.windows))
 
     def _render_formula(self):
         self.formula_view.value = _display_math(*gviews.output_size_equations(self.rows, self.cols))
@@ -200,7 +199,7 @@ class OutputSizeExplorer(_GeneralExplorer):
         if self.rows is not None:
             self._render_formula()
 
-    def _render_step(self, *_):
+    def _render_step(self):
         if self.layout is None:
             return
         k = self.player.step + 1
@@ -285,8 +284,6 @@ class MultiChannelExplorer(_GeneralExplorer):
         self.bias_slider.observe(self._bias_edited, names="value")
         self.image_picker.observe(self.refresh, names="value")
         self.filter_picker.observe(self._filter_picked, names="value")
-        self.player = StepPlayer(1, label="y", describe=self._describe_step)
-        self.player.on_change(self._render_step)
         self.shapes_view = _html("cnnviz-multichannel-shapes")
         self.channels_view = _html("cnnviz-multichannel-channels")
         self.sum_view = _html("cnnviz-multichannel-sum")
@@ -302,8 +299,8 @@ class MultiChannelExplorer(_GeneralExplorer):
                                                      align_items="center"))
         editors = widgets.HBox(self.w_editors,
                                layout=widgets.Layout(flex_flow="row wrap", grid_gap="10px"))
-        return self._box("cnnviz-multichannel", self.shapes_view, pickers, editors, self.player,
-                         *views_, self.message)
+        return self._box("cnnviz-multichannel", self.shapes_view, pickers, editors,
+                         self.add_player("y"), *views_, self.message)
 
     # --- state --------------------------------------------------------------------------
     @property
@@ -374,7 +371,7 @@ class MultiChannelExplorer(_GeneralExplorer):
         traces = [steps.conv_forward_steps(self._x[self.n, c], self._w[self.f, c], 0.0, *args)
                   for c in range(self._x.shape[1])]
         self.result, self.traces = result, traces
-        self.player.n_steps = len(traces[0])
+        self._set_n_steps(len(traces[0]))
 
     def _render(self):
         self.shapes_view.value = gviews.shapes_line(self._x.shape, self._w.shape, self._b.shape,
@@ -383,7 +380,7 @@ class MultiChannelExplorer(_GeneralExplorer):
             gviews.batch_panel(self.result.all_y, self.n, self.f), compact=True)
         self._render_step()
 
-    def _render_step(self, *_):
+    def _render_step(self):
         if self.result is None:
             return
         t = self.player.step
@@ -464,8 +461,7 @@ class StridedBackwardExplorer(_GeneralExplorer):
         self.dy_box = widgets.VBox([self._dy_editor(dy)])
         self.stride_slider.observe(self.refresh, names="value")
         self.padding_slider.observe(self.refresh, names="value")
-        self.player = StepPlayer(1, label="y", describe=self._describe_step)
-        self.player.on_change(self._render_step)
+        self.add_player("y")
         self.dx_view = _html("cnnviz-strided-dx")
         self.dw_view = _html("cnnviz-strided-dw")
         self.matrix_form_view = _html("cnnviz-strided-matrix-form")
@@ -543,14 +539,14 @@ class StridedBackwardExplorer(_GeneralExplorer):
         trace = geometry.padded_backward_steps(dy, x, w, stride, padding)
         two_ways = geometry.input_grad_two_ways(dy, x, w, stride, padding)
         self.trace, self.two_ways = trace, two_ways
-        self.player.n_steps = len(trace)
+        self._set_n_steps(len(trace))
 
     def _render(self):
         self.matrix_form_view.value = gviews.full_convolution_panels(
             self.two_ways, self.w.shape, (self.stride,) * 2, (self.padding,) * 2)
         self._render_step()
 
-    def _render_step(self, *_):
+    def _render_step(self):
         if not self.trace:
             return
         t = self.player.step
@@ -584,9 +580,9 @@ class StridedBackwardExplorer(_GeneralExplorer):
                      "∂L/∂X as a full convolution of ∂L/∂Y, zeros inserted, with the rotated kernel")
 
     def weights(self):
-        """∂L/∂W step by step (shares this explorer's state and player)."""
-        return _View(self._section(self.player, self.dw_view), self, lambda: self.dw_view.value,
-                     "∂L/∂W, step by step")
+        """∂L/∂W step by step (shares this explorer's state; its player keeps the same step)."""
+        return _View(self._section(self.add_player("y"), self.dw_view), self,
+                     lambda: self.dw_view.value, "∂L/∂W, step by step")
 
     def summary(self):
         def fmt(a):

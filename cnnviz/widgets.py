@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from . import examples, formulas, gradcheck, matrix_form, steps, views
-from .widgets_base import Explorer, MatrixEditor, StepPlayer
+from .widgets_base import Explorer, MatrixEditor
 
 __all__ = ["ConvForwardExplorer", "ConvBackwardExplorer"]
 
@@ -47,7 +47,6 @@ class _ConvExplorer(Explorer):
 
     def __init__(self, x, w, b, bias, low, high):
         super().__init__()
-        self.trace = []
         seed = examples.seed_conv()
         x = seed["x"] if x is None else np.asarray(x, dtype=float)
         w = seed["w"] if w is None else np.asarray(w, dtype=float)
@@ -125,8 +124,7 @@ class ConvForwardExplorer(_ConvExplorer):
 
     def __init__(self, x=None, w=None, b=None, bias="position", low=-5, high=5):
         super().__init__(x, w, b, bias, low, high)
-        self.player = StepPlayer(4, label="y", describe=self._describe_step)
-        self.player.on_change(self._render_step)
+        self.add_player("y")
         self.input_view = _html("cnnviz-conv-input")
         self.arithmetic_view = _html("cnnviz-conv-arithmetic")
         self.output_view = _html("cnnviz-conv-output")
@@ -148,7 +146,7 @@ class ConvForwardExplorer(_ConvExplorer):
 
     def _recompute(self):
         self.trace = steps.conv_forward_steps(self.x, self.w, self.b)
-        self.player.n_steps = len(self.trace)
+        self._set_n_steps(len(self.trace))
 
     def _render(self):
         self._render_step()
@@ -156,7 +154,7 @@ class ConvForwardExplorer(_ConvExplorer):
                                               bias="shared" if self.shared else "position")
         self.equations_view.value = _display_math(*eqs)
 
-    def _render_step(self, *_):
+    def _render_step(self):
         step = self.trace[self.player.step]
         self.input_view.value = views.row(views.conv_input_panel(step, self.x))
         self.arithmetic_view.value = views.row(views.conv_forward_arithmetic(
@@ -201,8 +199,6 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.dy_editor = MatrixEditor(dy, "∂L/∂y", "∂L/∂Y (given)", low, high, label="∂L/∂y",
                                       css_class="cnnviz-editor-dy", css_name="dy")
         self.dy_editor.on_change(self.refresh)
-        self.player = StepPlayer(4, label="y", describe=self._describe_step)
-        self.player.on_change(self._render_step)
         self.dx_view = _html("cnnviz-conv-dx")
         self.dw_view = _html("cnnviz-conv-dw")
         self.db_view = _html("cnnviz-conv-db")
@@ -229,8 +225,8 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.refresh()
 
     def _section(self, *views_):
-        box = widgets.VBox([self._editors_row(self.dy_editor), self.bias_mode, self.player,
-                            *views_, self.message])
+        box = widgets.VBox([self._editors_row(self.dy_editor), self.bias_mode,
+                            self.add_player("y"), *views_, self.message])
         box.add_class("cnnviz-explorer")
         box.add_class("cnnviz-conv-backward")
         return box
@@ -246,7 +242,7 @@ class ConvBackwardExplorer(_ConvExplorer):
 
     def _recompute(self):
         self.trace = steps.conv_backward_steps(self.dy, self.x, self.w, self.b)
-        self.player.n_steps = len(self.trace)
+        self._set_n_steps(len(self.trace))
 
     def _render(self):
         self._render_step()
@@ -265,7 +261,7 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.db_equations_view.value = _display_math(*formulas.conv_bias_grad_equations(
             **shape, bias="shared" if self.shared else "position", values=values))
 
-    def _render_step(self, *_):
+    def _render_step(self):
         step = self.trace[self.player.step]
         self.dx_view.value = views.conv_dx_panels(step, self.dy, self.x.shape)
         self.dw_view.value = views.conv_dw_panels(step, self.x)

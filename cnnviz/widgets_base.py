@@ -215,6 +215,57 @@ class Explorer:
     def __init__(self):
         self.message = widgets.HTML()
         self.message.add_class("cnnviz-message")
+        self.trace = []
+        self.players = []
+        self._syncing = False
+
+    # --- players: one per displayed section, all on the same step ------------------------
+    def add_player(self, label="step"):
+        """A new StepPlayer, on the same step as the explorer's other players.
+
+        A Play widget displayed twice stops after one step in the browser (ipywidgets
+        #3967), so every section shown on its own gets a player widget of its own; moving
+        any of them moves them all. Subclasses give ``_describe_step(step, n_steps)`` and
+        ``_render_step()``.
+        """
+        player = StepPlayer(max(len(self.trace), 1), label=label, describe=self._describe_step)
+        if self.players:
+            player.step = min(self.player.step, player.n_steps - 1)
+        player.on_change(self._player_moved)
+        self.players.append(player)
+        return player
+
+    @property
+    def player(self):
+        """The explorer's first player (the others always show the same step)."""
+        return self.players[0]
+
+    def _player_moved(self, step):
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            for player in self.players:
+                player.step = min(step, player.n_steps - 1)
+        finally:
+            self._syncing = False
+        self._render_step()
+
+    def _set_n_steps(self, n_steps):
+        """Give every player ``n_steps`` steps (a shorter trace may move them: no render here)."""
+        self._syncing = True
+        try:
+            for player in self.players:
+                player.n_steps = n_steps
+                player._update_status()
+        finally:
+            self._syncing = False
+
+    def _render_step(self):
+        raise NotImplementedError
+
+    def _describe_step(self, step, n_steps):
+        return f"step {step + 1} of {n_steps}"
 
     def refresh(self, *_):
         from .views import message_html

@@ -227,3 +227,16 @@ def test_importing_widgets_is_lazy():
     code = ("import sys, cnnviz; assert 'ipywidgets' not in sys.modules; "
             "cnnviz.ConvForwardExplorer; assert 'ipywidgets' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_each_section_has_its_own_play_widget_and_all_follow_one_step():
+    """A Play widget displayed twice stalls in the browser: sections get their own players."""
+    ex = ConvBackwardExplorer()
+    sections = [ex.scatter_x(), ex.scatter_w(), ex.bias(), ex.gather_x()]
+    plays = {id(p.play) for p in ex.players}
+    assert len(plays) == len(ex.players) == 1 + len(sections)
+    ex.players[2].forward.click()
+    ex.players[2].forward.click()
+    assert [p.step for p in ex.players] == [2] * len(ex.players)
+    trace = cnnviz.steps.conv_backward_steps(ex.dy, ex.x, ex.w, ex.b)
+    np.testing.assert_array_equal(as_matrix(shown(ex.dw_view, 2), "∂L/∂w", (2, 2)), trace[2].dW)

@@ -1,0 +1,404 @@
+"""The max-pooling explorers: sliders for every number, a player over the windows X'_k.
+
+Each explorer is an object a test can drive without a browser::
+
+    ex = PoolBackwardExplorer()
+    ex.x_editor.slider(2, 2).value = 0      # x33 = 0: now x22 wins all four windows
+    ex.ties.value = "split"                 # the ties switch
+    ex.player.step = 3                      # show window X'4
+    ex.dx_view.value                        # the HTML the student sees
+
+No math lives here: numbers come from cnnviz.ops / cnnviz.steps / cnnviz.formulas /
+cnnviz.pitfalls, pictures from cnnviz.pool_views. A callback only recomputes the small trace
+and sets ``.value`` of existing widgets; nothing is rebuilt per frame.
+"""
+import ipywidgets as widgets
+import numpy as np
+
+from . import examples, formulas, ops, pitfalls, pool_views, steps, views
+from .widgets import _display_math, _html, _math, _View
+from .widgets_base import Explorer, MatrixEditor
+
+__all__ = ["PoolForwardExplorer", "PoolWindowsExplorer", "PoolBackwardExplorer"]
+
+TIES_OPTIONS = [("first (frameworks)", "first"), ("all", "all"), ("split", "split")]
+
+
+def _matrix_text(a):
+    rows = (" ".join(views.format_number(v) for v in r) for r in np.atleast_2d(a))
+    return "[" + "; ".join(rows) + "]"
+
+
+def _root(children, *css):
+    box = widgets.VBox(children)
+    box.add_class("cnnviz-explorer")
+    for name in css:
+        box.add_class(name)
+    return box
+
+
+def _wrap(*children):
+    return widgets.HBox(list(children),
+                        layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
+
+
+class _PoolExplorer(Explorer):
+    """What all pooling explorers share: the step description and the first trace.
+
+    A section shown on its own (e.g. ``PoolBackwardExplorer.meeting()``) gets a player of its
+    own from ``Explorer.add_player``, kept on the same step as the others.
+    """
+
+    def _describe_step(self, step, n_steps):
+        if not self.trace or step >= len(self.trace):
+            return f"window {step + 1} of {n_steps}"
+        s = self.trace[step]
+        y = views.cell_name("y", s.i, s.j)
+        return (f"window {step + 1} of {n_steps}: {pool_views.window_name(s.k)} "
+                f"→ y{views.subscript(y[1:])}")
+
+    def _recompute_quietly(self):
+        """The first trace, before the player exists (refresh() shows any message later)."""
+        try:
+            self._recompute()
+        except (ValueError, TypeError):
+            self.trace = []
+
+    def _shown(self):
+        """Index of the step on show (the player may briefly point past a shorter trace)."""
+        return min(self.player.step, len(self.trace) - 1)
+
+
+# ---------------------------------------------------------------------------------------
+# Forward
+# ---------------------------------------------------------------------------------------
+class PoolForwardExplorer(_PoolExplorer):
+    """The seed's max pooling, forward: the windows X′1 … X′4 one by one, Y filling in.
+
+    Sliders for every x_ij; the player walks the 2×2 window (stride 1) over X. Each step
+    shows the window on X with its maximum marked, the window on its own, Y so far, and
+    X′_k = [...] and y_ij = max(X′_k) = ... with the numbers.
+    """
+
+    def __init__(self, x=None, size=2, stride=1, low=-9, high=9):
+        super().__init__()
+        x = examples.seed_pool()["x"] if x is None else np.asarray(x, dtype=float)
+        self.size, self.stride = size, stride
+        self.x_editor = MatrixEditor(x, "x", "X (input)", low, high, css_class="cnnviz-editor-x")
+        self.x_editor.on_change(self.refresh)
+        self._recompute_quietly()
+        self.add_player("X′")
+        self.input_view = _html("cnnviz-pool-input")
+        self.formula_view = _math("cnnviz-pool-formula")
+        self.root = _root([self.x_editor, self.player, self.input_view, self.formula_view,
+                           self.message], "cnnviz-pool-forward")
+        self.refresh()
+
+    @property
+    def x(self):
+        return self.x_editor.value
+
+    @property
+    def y(self):
+        """The whole output Y (the last step's)."""
+        return self.trace[-1].Y if self.trace else None
+
+    def _recompute(self):
+        self.trace = steps.pool_forward_steps(self.x, self.size, self.stride)
+        self._set_n_steps(len(self.trace))
+
+    def _render(self):
+        self._render_step()
+
+    def _render_step(self, *_):
+        if not self.trace:
+            return
+        step = self.trace[self._shown()]
+        self.input_view.value = pool_views.pool_forward_panels(step, self.x)
+        values = dict(x=self.x)
+        self.formula_view.value = _display_math(
+            formulas.pool_window_formula(step.i, step.j, self.x.shape, self.size, self.stride,
+                                         values=values),
+            formulas.pool_output_formula(step.i, step.j, self.x.shape, self.size, self.stride,
+                                         values=values))
+
+    def summary(self):
+        if not self.trace:
+            return "PoolForwardExplorer: no output (see the message)"
+        h, w = self.x.shape
+        return (f"PoolForwardExplorer: X {h}x{w}, window {self.size}x{self.size}, stride "
+                f"{self.stride}; Y = {_matrix_text(self.y)}")
+
+    def static_html(self):
+        return self.input_view.value + self.formula_view.value
+
+
+# ---------------------------------------------------------------------------------------
+# Window size and stride on a larger input
+# ---------------------------------------------------------------------------------------
+class PoolWindowsExplorer(_PoolExplorer):
+    """Window size and stride over a 6×6 input: overlapping, tiling, skipping windows.
+
+    Sliders for the window size and the stride (square), a button for a new random input
+    (a fixed seed, so the sequence of inputs is the same every time), a player over the
+    windows. The views draw every window's position, count how many windows read each cell
+    (skipped cells are in none), fill in H_O = ⌊(H − size) / stride⌋ + 1 and show Y.
+    A window larger than the input shows a message; the sliders keep their values.
+    """
+
+    def __init__(self, x=None, size=2, stride=2, seed=0, max_setting=7):
+        super().__init__()
+        self._out_shape = None
+        self._rng = np.random.default_rng(seed)
+        self._x = self._draw((6, 6)) if x is None else np.array(x, dtype=float)
+        self.size_slider = widgets.IntSlider(value=size, min=1, max=max_setting,
+                                             description="size", continuous_update=True,
+                                             layout=widgets.Layout(width="280px"),
+                                             style={"description_width": "52px"})
+        self.stride_slider = widgets.IntSlider(value=stride, min=1, max=max_setting,
+                                               description="stride", continuous_update=True,
+                                               layout=widgets.Layout(width="280px"),
+                                               style={"description_width": "52px"})
+        for slider, name in ((self.size_slider, "size"), (self.stride_slider, "stride")):
+            slider.add_class("cnnviz-slider")
+            slider.add_class(f"cnnviz-slider-{name}")
+            slider.observe(self.refresh, names="value")
+        self.new_input = widgets.Button(description="new random input", icon="refresh",
+                                        layout=widgets.Layout(width="190px"))
+        self.new_input.add_class("cnnviz-new-input")
+        self.new_input.on_click(lambda _b: self.next_input())
+        self._recompute_quietly()
+        self.add_player("X′")
+        self.windows_view = _html("cnnviz-pool-windows-view")
+        self.formula_view = _math("cnnviz-pool-size-formula")
+        controls = _wrap(self.size_slider, self.stride_slider, self.new_input)
+        self.root = _root([controls, self.message, self.player, self.windows_view,
+                           self.formula_view], "cnnviz-pool-windows")
+        self.refresh()
+
+    def _draw(self, shape):
+        return self._rng.integers(0, 10, size=shape).astype(float)
+
+    def next_input(self):
+        """A new random input of the same size (the next one of the fixed-seed sequence)."""
+        self._x = self._draw(self._x.shape)
+        self.refresh()
+
+    @property
+    def x(self):
+        return self._x.copy()
+
+    @x.setter
+    def x(self, value):
+        self._x = np.array(value, dtype=float)
+        self.refresh()
+
+    @property
+    def size(self):
+        return self.size_slider.value
+
+    @property
+    def stride(self):
+        return self.stride_slider.value
+
+    @property
+    def y(self):
+        return self.trace[-1].Y if self.trace else None
+
+    @property
+    def out_shape(self):
+        """(HO, WO) of the last setting that fit (``ops.output_size``)."""
+        return self._out_shape
+
+    def _recompute(self):
+        h, w = self._x.shape
+        try:
+            trace = steps.pool_forward_steps(self._x, self.size, self.stride)
+        except ValueError:
+            raise ValueError(
+                f"A {self.size}×{self.size} window does not fit in the {h}×{w} input: choose a "
+                f"size of at most {min(h, w)}. The picture shows the last setting that fit."
+            ) from None
+        self._out_shape = ops.output_size(self._x.shape, self.size, self.stride)
+        self.trace = trace
+        self._set_n_steps(len(self.trace))
+
+    def _render(self):
+        pair = (self.size, self.size), (self.stride, self.stride)
+        self.formula_view.value = _display_math(*pool_views.output_size_latex(
+            self._x.shape, *pair, self._out_shape))
+        self._render_step()
+
+    def _render_step(self, *_):
+        if not self.trace:
+            return
+        self.windows_view.value = pool_views.pool_windows_panels(
+            self.trace, self._shown(), self._x,
+            (self.size, self.size), (self.stride, self.stride))
+
+    def summary(self):
+        h, w = self._x.shape
+        setting = f"X {h}x{w}, window {self.size}x{self.size}, stride {self.stride}"
+        if self.message.value:
+            return f"PoolWindowsExplorer: {setting}: the window does not fit (see the message)"
+        ho, wo = self.out_shape
+        return (f"PoolWindowsExplorer: {setting}: Y {ho}x{wo} with HO = ({h} - {self.size}) // "
+                f"{self.stride} + 1, {len(self.trace)} windows; Y = {_matrix_text(self.y)}")
+
+    def static_html(self):
+        return self.message.value + self.windows_view.value + self.formula_view.value
+
+
+# ---------------------------------------------------------------------------------------
+# Backward
+# ---------------------------------------------------------------------------------------
+class PoolBackwardExplorer(_PoolExplorer):
+    """The seed's max pooling, backward: masks, local gradients, ADDED into ∂L/∂X.
+
+    Sliders for ∂L/∂Y and X, a ties switch (first / all / split) and a player over the
+    windows. At window X′k: its ∂L/∂y_ij, the window on X with its maximum, the mask M_k,
+    the local gradient ∂L/∂y_ij · M_k, what it adds to ∂L/∂X and the running ∂L/∂X with how
+    many windows each cell has won. A cell picker shows every contribution meeting at one
+    input (x22 by default). Sections: ``steps_view()``, ``meeting()``, ``ties_view()``,
+    ``overwrite_bug()``.
+    """
+
+    def __init__(self, x=None, dy=None, ties="first", cell=(1, 1), size=2, stride=1,
+                 low=-9, high=9):
+        super().__init__()
+        self.wrong_steps = []
+        seed = examples.seed_pool()
+        x = seed["x"] if x is None else np.asarray(x, dtype=float)
+        dy = seed["dy"] if dy is None else np.asarray(dy, dtype=float)
+        self.size, self.stride = size, stride
+        self.x_editor = MatrixEditor(x, "x", "X (input)", low, high, css_class="cnnviz-editor-x")
+        self.dy_editor = MatrixEditor(dy, "∂L/∂y", "∂L/∂Y (given)", -5, 5, label="dy",
+                                      css_class="cnnviz-editor-dy")
+        self.ties = widgets.ToggleButtons(options=TIES_OPTIONS, value=ties, description="ties",
+                                          style={"button_width": "150px",
+                                                 "description_width": "40px"})
+        self.ties.add_class("cnnviz-ties")
+        h, w = x.shape
+        self.cell_picker = widgets.ToggleButtons(
+            options=[(f"x{views.subscript(views.cell_name('', r, c))}", (r, c))
+                     for r in range(h) for c in range(w)],
+            value=tuple(cell), description="meet at",
+            style={"button_width": "52px", "description_width": "60px"})
+        self.cell_picker.add_class("cnnviz-cell-picker")
+        self._recompute_quietly()
+        own_player = self.add_player("X′")
+        self.step_view = _html("cnnviz-pool-step")
+        self.dx_view = _html("cnnviz-pool-dx")
+        self.meeting_view = _html("cnnviz-pool-meeting")
+        self.formula_view = _math("cnnviz-pool-local-formula")
+        self.ties_view_html = _html("cnnviz-pool-ties")
+        self.overwrite_view = _html("cnnviz-pool-overwrite")
+        for editor in (self.x_editor, self.dy_editor):
+            editor.on_change(self.refresh)
+        self.ties.observe(self.refresh, names="value")
+        self.cell_picker.observe(self._render_meeting, names="value")
+        self.root = self._section(self.step_view, self.formula_view, self.dx_view,
+                                  self.cell_picker, self.meeting_view, player=own_player)
+        self.refresh()
+
+    def _section(self, *parts, player=None):
+        """The editors, the ties switch, a player (a new one unless given), ``parts``."""
+        editors = _wrap(self.dy_editor, self.x_editor)
+        player = player if player is not None else self.add_player("X′")
+        return _root([editors, self.ties, player, *parts, self.message],
+                     "cnnviz-pool-backward")
+
+    # --- state --------------------------------------------------------------------------
+    @property
+    def x(self):
+        return self.x_editor.value
+
+    @property
+    def dy(self):
+        return self.dy_editor.value
+
+    @property
+    def policy(self):
+        return self.ties.value
+
+    @property
+    def dx(self):
+        """The whole ∂L/∂X (the last step's running total)."""
+        return self.trace[-1].dX if self.trace else None
+
+    @property
+    def wins(self):
+        return self.trace[-1].wins if self.trace else None
+
+    def _recompute(self):
+        x, dy, policy = self.x, self.dy, self.policy
+        trace = steps.pool_backward_steps(dy, x, self.size, self.stride, policy)
+        self.wrong_steps = pitfalls.maxpool2d_backward_overwrite_steps(
+            dy, x, self.size, self.stride, policy)
+        self.overwrite = pitfalls.compare_overwrite(dy, x, self.size, self.stride, policy)
+        self.tie_comparison = pitfalls.compare_ties(dy, x, self.size, self.stride)
+        self.trace = trace
+        self._set_n_steps(len(self.trace))
+
+    # --- rendering ----------------------------------------------------------------------
+    def _render(self):
+        self.ties_view_html.value = pool_views.ties_panels(self.tie_comparison, self.policy)
+        self._render_step()
+
+    def _render_step(self, *_):
+        if not self.trace:
+            return
+        t = self._shown()
+        step = self.trace[t]
+        x = self.x
+        self.step_view.value = pool_views.pool_step_panels(step, self.dy, x)
+        self.dx_view.value = pool_views.pool_dx_panels(self.trace, t, x.shape)
+        self.formula_view.value = _display_math(formulas.pool_local_grad_formula(
+            step.i, step.j, x.shape, self.size, self.stride, self.policy,
+            values=dict(x=x, dy=self.dy)))
+        self.overwrite_view.value = pool_views.overwrite_panels(
+            step.dX, self.wrong_steps[t], step, self.overwrite, len(self.trace))
+        self._render_meeting()
+
+    def _render_meeting(self, *_):
+        if not self.trace:
+            return
+        self.meeting_view.value = pool_views.meeting_panel(self.trace, self._shown(),
+                                                           self.cell_picker.value)
+
+    # --- sections for the notebook ------------------------------------------------------
+    def steps_view(self):
+        """The step-by-step part alone: window, mask, local gradient, running ∂L/∂X."""
+        return _View(self._section(self.step_view, self.formula_view, self.dx_view), self,
+                     lambda: self.step_view.value + self.dx_view.value,
+                     "window by window: mask, local gradient, running ∂L/∂X")
+
+    def meeting(self):
+        """Every window covering the picked cell and what it sends there."""
+        return _View(self._section(self.cell_picker, self.meeting_view), self,
+                     lambda: self.meeting_view.value, "contributions meeting at one input")
+
+    def ties_view(self):
+        """The ties switch: ∂L/∂X and Σ∂L/∂X against Σ∂L/∂Y for each policy, under the
+        current window's mask (which the switch changes when the window has a tie)."""
+        return _View(self._section(self.step_view, self.ties_view_html), self,
+                     lambda: self.step_view.value + self.ties_view_html.value,
+                     "ties: first, all, split")
+
+    def overwrite_bug(self):
+        """``+=`` against ``=``, running side by side with the player."""
+        return _View(self._section(self.overwrite_view), self,
+                     lambda: self.overwrite_view.value, "the overwrite bug (= instead of +=)")
+
+    def summary(self):
+        if not self.trace:
+            return "PoolBackwardExplorer: no result (see the message)"
+        c = self.tie_comparison
+        return (f"PoolBackwardExplorer (ties: {self.policy}): dL/dX = {_matrix_text(self.dx)}, "
+                f"windows won = {_matrix_text(self.wins)}, "
+                f"sum dL/dX = {views.format_number(c.sum_dx[self.policy])}, "
+                f"sum dL/dY = {views.format_number(c.sum_dy)}")
+
+    def static_html(self):
+        return self.step_view.value + self.formula_view.value + self.dx_view.value + \
+            self.meeting_view.value
