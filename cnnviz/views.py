@@ -102,11 +102,15 @@ def matrix_table(values, symbol, *, classes=None, marks=None, notes=None, pendin
     marks   : dict (r, c) -> short text marker shown top right (a cue besides colour)
     notes   : dict (r, c) -> small text under the number (e.g. '×w₁₁', 'covered 2×')
     row_offset, col_offset : -padding for a zero-padded input: the first and last ``padding``
-        rows (cols) are the padding, named pad(r,c); the rest are x11 ... as in the input
+        rows (cols) are the padding, named pad(r,c); the rest are x11 ... as in the input.
+        A positive offset shifts the names (a window of x shown on its own).
     """
     values = np.asarray(values, dtype=float)
     classes, marks, notes = classes or {}, marks or {}, notes or {}
-    inner = (values.shape[0] + 2 * min(row_offset, 0), values.shape[1] + 2 * min(col_offset, 0))
+    # rows/cols past the input on the far side are padding too (only for negative offsets;
+    # a positive offset just shifts the names, e.g. a window shown on its own)
+    inner = (values.shape[0] + 2 * row_offset if row_offset < 0 else np.inf,
+             values.shape[1] + 2 * col_offset if col_offset < 0 else np.inf)
     rows = []
     for r in range(values.shape[0]):
         cells = []
