@@ -5,6 +5,7 @@ scalars, pairs) into float64 arrays and validated (rows, cols) pairs, and raises
 ``ValueError`` / ``TypeError`` that names the shapes or values at fault.
 """
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 
@@ -139,3 +140,52 @@ def gradient_like(dy, expected_shape, name="dy"):
             f"{name} has shape {dy.shape} but the layer's output y has shape {tuple(expected_shape)}"
         )
     return dy
+
+
+class ConvArguments(NamedTuple):
+    """A convolution's arguments, checked and in the general layout."""
+
+    x: np.ndarray  # (N, C, H, W), float64
+    w: np.ndarray  # (F, C, KH, KW)
+    bias: np.ndarray  # (F,) shared per channel, or (F, HO, WO) one per output position
+    per_position: bool
+    b_shape: tuple  # the shape b came in: db is returned in it
+    stride: tuple
+    padding: tuple
+    dilation: tuple
+    out_hw: tuple  # (HO, WO)
+    two_d: bool  # the caller passed the seed's 2-D form
+
+
+def conv_arguments(x, w, b, stride, padding, dilation):
+    """Check every argument of a convolution; raise a clear error at the first fault."""
+    x4, two_d = input_4d(x)
+    w4 = kernel_4d(w, two_d)
+    stride = pair(stride, "stride", 1)
+    padding = pair(padding, "padding", 0)
+    dilation = pair(dilation, "dilation", 1)
+    check_channels(x4, w4)
+    out_hw = output_shape(x4.shape[2:], w4.shape[2:], stride, padding, dilation)
+    bias, per_position, b_shape = bias_4d(b, w4.shape[0], out_hw, two_d)
+    return ConvArguments(x4, w4, bias, per_position, b_shape, stride, padding, dilation,
+                         out_hw, two_d)
+
+
+class PoolArguments(NamedTuple):
+    """A max-pool's arguments, checked; x keeps the layout it came in, (H, W) or (N, C, H, W)."""
+
+    x: np.ndarray
+    size: tuple
+    stride: tuple
+    out_hw: tuple  # (HO, WO)
+
+
+def pool_arguments(x, size, stride):
+    """Check the arguments of a max-pool; raise a clear error at the first fault."""
+    x = as_array(x, "x")
+    if x.ndim not in (2, 4):
+        raise ValueError(f"x must be 2-D (H, W) or 4-D (N, C, H, W), got shape {x.shape}")
+    size = pair(size, "size", 1)
+    stride = pair(stride, "stride", 1)
+    out_hw = output_shape(x.shape[-2:], size, stride, what="pooling window")
+    return PoolArguments(x, size, stride, out_hw)

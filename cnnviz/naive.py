@@ -35,21 +35,16 @@ __all__ = [
 
 def _conv_setup(x, w, b, stride, padding, dilation):
     """Check the arguments; return them as (N, C, H, W) / (F, C, KH, KW) plus the zero-padded x."""
-    x4, two_d = _args.input_4d(x)
-    w4 = _args.kernel_4d(w, two_d)
-    stride = _args.pair(stride, "stride", 1)
-    padding = _args.pair(padding, "padding", 0)
-    dilation = _args.pair(dilation, "dilation", 1)
-    _args.check_channels(x4, w4)
-    out_hw = _args.output_shape(x4.shape[2:], w4.shape[2:], stride, padding, dilation)
-    bias, per_position, b_shape = _args.bias_4d(b, w4.shape[0], out_hw, two_d)
+    a = _args.conv_arguments(x, w, b, stride, padding, dilation)
+    x4, w4, stride, padding, dilation = a.x, a.w, a.stride, a.padding, a.dilation
 
     # Padding: a bigger array of zeros with x copied into its middle.
     n_images, channels, height, width = x4.shape
     pad_r, pad_c = padding
     xpad = np.zeros((n_images, channels, height + 2 * pad_r, width + 2 * pad_c))
     xpad[:, :, pad_r : pad_r + height, pad_c : pad_c + width] = x4
-    return xpad, w4, bias, per_position, b_shape, stride, padding, dilation, out_hw, two_d
+    return (xpad, w4, a.bias, a.per_position, a.b_shape, stride, padding, dilation, a.out_hw,
+            a.two_d)
 
 
 def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
@@ -165,11 +160,10 @@ def conv2d_backward(dy, x, w, b, stride=1, padding=0, dilation=1):
 
 
 def _pool_setup(x, size, stride):
-    x4, two_d = _args.input_4d(x)
-    size = _args.pair(size, "size", 1)
-    stride = _args.pair(stride, "stride", 1)
-    out_hw = _args.output_shape(x4.shape[2:], size, stride, what="pooling window")
-    return x4, two_d, size, stride, out_hw
+    """Check the arguments; return x as (N, C, H, W), whether it came 2-D, size, stride, (HO, WO)."""
+    a = _args.pool_arguments(x, size, stride)
+    two_d = a.x.ndim == 2
+    return (a.x[None, None] if two_d else a.x), two_d, a.size, a.stride, a.out_hw
 
 
 def _window_mask(window, ties):

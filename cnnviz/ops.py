@@ -72,17 +72,10 @@ def _scatter_add(patches, size, stride, dilation):
 
 
 def _conv_setup(x, w, b, stride, padding, dilation):
-    x4, two_d = _args.input_4d(x)
-    w4 = _args.kernel_4d(w, two_d)
-    stride = _args.pair(stride, "stride", 1)
-    padding = _args.pair(padding, "padding", 0)
-    dilation = _args.pair(dilation, "dilation", 1)
-    _args.check_channels(x4, w4)
-    out_hw = _args.output_shape(x4.shape[2:], w4.shape[2:], stride, padding, dilation)
-    bias, per_position, b_shape = _args.bias_4d(b, w4.shape[0], out_hw, two_d)
-    (pr, pc) = padding
-    xp = np.pad(x4, ((0, 0), (0, 0), (pr, pr), (pc, pc)))
-    return xp, w4, bias, per_position, b_shape, stride, padding, dilation, two_d
+    """The checked arguments and x zero-padded: (args, xpad (N, C, H + 2p, W + 2p))."""
+    args = _args.conv_arguments(x, w, b, stride, padding, dilation)
+    (pr, pc) = args.padding
+    return args, np.pad(args.x, ((0, 0), (0, 0), (pr, pr), (pc, pc)))
 
 
 def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
@@ -105,13 +98,11 @@ def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
     array([[  6.,   8.],
            [ 12., 114.]])
     """
-    xp, w4, bias, per_position, _, stride, _, dilation, two_d = _conv_setup(
-        x, w, b, stride, padding, dilation
-    )
-    windows = _windows(xp, w4.shape[2:], stride, dilation)  # (N, C, HO, WO, KH, KW)
-    y = np.einsum("nchwkl,fckl->nfhw", windows, w4, optimize=True)
-    y += bias if per_position else bias[:, None, None]
-    return y[0, 0] if two_d else y
+    a, xp = _conv_setup(x, w, b, stride, padding, dilation)
+    windows = _windows(xp, a.w.shape[2:], a.stride, a.dilation)  # (N, C, HO, WO, KH, KW)
+    y = np.einsum("nchwkl,fckl->nfhw", windows, a.w, optimize=True)
+    y += a.bias if a.per_position else a.bias[:, None, None]
+    return y[0, 0] if a.two_d else y
 
 
 def conv2d_backward(dy, x, w, b, stride=1, padding=0, dilation=1):
@@ -137,41 +128,28 @@ def conv2d_backward(dy, x, w, b, stride=1, padding=0, dilation=1):
     >>> float(db)
     4.0
     """
-    xp, w4, bias, per_position, b_shape, stride, padding, dilation, two_d = _conv_setup(
-        x, w, b, stride, padding, dilation
-    )
-    n, c = xp.shape[:2]
-    windows = _windows(xp, w4.shape[2:], stride, dilation)  # (N, C, HO, WO, KH, KW)
-    y_shape = (n, w4.shape[0], *windows.shape[2:4])
-    dy4 = _args.gradient_like(dy, y_shape[2:] if two_d else y_shape)
-    if two_d:
+    a, xp = _conv_setup(x, w, b, stride, padding, dilation)
+    windows = _windows(xp, a.w.shape[2:], a.stride, a.dilation)  # (N, C, HO, WO, KH, KW)
+    y_shape = (xp.shape[0], a.w.shape[0], *a.out_hw)
+    dy4 = _args.gradient_like(dy, a.out_hw if a.two_d else y_shape)
+    if a.two_d:
         dy4 = dy4[None, None]
 
     dw = np.einsum("nfhw,nchwkl->fckl", dy4, windows, optimize=True)
-    patches = np.einsum("nfhw,fckl->nchwkl", dy4, w4, optimize=True)
-    dxp = _scatter_add(patches, xp.shape[2:], stride, dilation)
-    (pr, pc) = padding
+    patches = np.einsum("nfhw,fckl->nchwkl", dy4, a.w, optimize=True)
+    dxp = _scatter_add(patches, xp.shape[2:], a.stride, a.dilation)
+    (pr, pc) = a.padding
     dx = dxp[:, :, pr : dxp.shape[2] - pr, pc : dxp.shape[3] - pc]
 
-    if per_position:
+    if a.per_position:
         db = dy4.sum(axis=0)  # (F, HO, WO)
     else:
         db = dy4.sum(axis=(0, 2, 3))  # (F,)
-    db = db.sum() if b_shape == () else db.reshape(b_shape)
+    db = db.sum() if a.b_shape == () else db.reshape(a.b_shape)
 
-    if two_d:
+    if a.two_d:
         return dx[0, 0], dw[0, 0], db
     return dx, dw, db
-
-
-def _pool_setup(x, size, stride):
-    x = _args.as_array(x, "x")
-    if x.ndim not in (2, 4):
-        raise ValueError(f"x must be 2-D (H, W) or 4-D (N, C, H, W), got shape {x.shape}")
-    size = _args.pair(size, "size", 1)
-    stride = _args.pair(stride, "stride", 1)
-    out_hw = _args.output_shape(x.shape[-2:], size, stride, what="pooling window")
-    return x, size, stride, out_hw
 
 
 def maxpool2d_forward(x, size=2, stride=1):
@@ -185,8 +163,8 @@ def maxpool2d_forward(x, size=2, stride=1):
     array([[5., 9.],
            [8., 9.]])
     """
-    x, size, stride, _ = _pool_setup(x, size, stride)
-    return _windows(x, size, stride, (1, 1)).max(axis=(-2, -1))
+    a = _args.pool_arguments(x, size, stride)
+    return _windows(a.x, a.size, a.stride, (1, 1)).max(axis=(-2, -1))
 
 
 def maxpool2d_masks(x, size=2, stride=1, ties="first"):
@@ -203,9 +181,9 @@ def maxpool2d_masks(x, size=2, stride=1, ties="first"):
     array([[1., 0.],
            [0., 0.]])
     """
-    x, size, stride, _ = _pool_setup(x, size, stride)
+    a = _args.pool_arguments(x, size, stride)
     ties = _args.ties_policy(ties)
-    windows = _windows(x, size, stride, (1, 1))
+    windows = _windows(a.x, a.size, a.stride, (1, 1))
     flat = windows.reshape(*windows.shape[:-2], -1)
     if ties == "first":
         first = flat.argmax(axis=-1)
@@ -230,7 +208,7 @@ def maxpool2d_backward(dy, x, size=2, stride=1, ties="first"):
            [0., 0., 2.],
            [0., 1., 0.]])
     """
-    x, size, stride, out_hw = _pool_setup(x, size, stride)
-    dy = _args.gradient_like(dy, (*x.shape[:-2], *out_hw))
-    masks = maxpool2d_masks(x, size, stride, ties)
-    return _scatter_add(dy[..., None, None] * masks, x.shape[-2:], stride, (1, 1))
+    a = _args.pool_arguments(x, size, stride)
+    dy = _args.gradient_like(dy, (*a.x.shape[:-2], *a.out_hw))
+    masks = maxpool2d_masks(a.x, a.size, a.stride, ties)
+    return _scatter_add(dy[..., None, None] * masks, a.x.shape[-2:], a.stride, (1, 1))

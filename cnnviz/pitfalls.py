@@ -34,7 +34,7 @@ __all__ = [
 
 
 def _checked(dy, x, size, stride):
-    x, size, stride, out_hw = ops._pool_setup(x, size, stride)
+    x, size, stride, out_hw = _args.pool_arguments(x, size, stride)
     if x.ndim != 2:
         raise ValueError(f"x must be 2-D (H, W) here (one image, one channel), got shape {x.shape}")
     dy = _args.gradient_like(dy, out_hw)

@@ -193,32 +193,27 @@ def _record(cls, **fields):
     return cls(**{name: _frozen(value) for name, value in fields.items()})
 
 
+def _two_d_only(x):
+    raise ValueError(
+        f"step-by-step traces are 2-D only (one image, one channel): x (H, W), w (KH, KW); "
+        f"got x with shape {np.shape(x)}"
+    )
+
+
 def _conv_arguments(x, w, b, stride, padding, dilation):
     """The ops' own checks, then the 2-D pieces: x, w, bias, per_position, pairs, (HO, WO)."""
-    xp, w4, bias, per_position, _, stride, padding, dilation, two_d = ops._conv_setup(
-        x, w, b, stride, padding, dilation
-    )
-    if not two_d:
-        raise ValueError(
-            f"step-by-step traces are 2-D only (one image, one channel): x (H, W), w (KH, KW); "
-            f"got x with shape {np.shape(x)}"
-        )
-    (ph, pw) = padding
-    x = xp[0, 0, ph : xp.shape[2] - ph, pw : xp.shape[3] - pw]
-    w = w4[0, 0]
-    bias = bias[0]  # shape () for a shared bias, (HO, WO) for one per position
-    out_hw = _args.output_shape(x.shape, w.shape, stride, padding, dilation)
-    return x, w, bias, per_position, stride, padding, dilation, out_hw
+    a = _args.conv_arguments(x, w, b, stride, padding, dilation)
+    if not a.two_d:
+        _two_d_only(x)
+    bias = a.bias[0]  # shape () for a shared bias, (HO, WO) for one per position
+    return a.x[0, 0], a.w[0, 0], bias, a.per_position, a.stride, a.padding, a.dilation, a.out_hw
 
 
 def _pool_arguments(x, size, stride):
-    x, size, stride, out_hw = ops._pool_setup(x, size, stride)
-    if x.ndim != 2:
-        raise ValueError(
-            f"step-by-step traces are 2-D only (one image, one channel): x (H, W); "
-            f"got x with shape {x.shape}"
-        )
-    return x, size, stride, out_hw
+    a = _args.pool_arguments(x, size, stride)
+    if a.x.ndim != 2:
+        _two_d_only(x)
+    return a.x, a.size, a.stride, a.out_hw
 
 
 def _positions(out_hw):
