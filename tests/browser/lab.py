@@ -2,7 +2,8 @@
 
 JupyterLab runs with a random token and scratch workspaces / settings / runtime dirs (so no
 restored workspace opens other notebooks, and the news toast is off). Chromium is the system
-one (Debian package ``chromium``); Playwright downloads no browser.
+one (Debian package ``chromium``, or the executable named by $CNNVIZ_CHROMIUM); Playwright
+downloads no browser.
 """
 import json
 import os
@@ -22,8 +23,15 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                   "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
 def find_chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
+    """$CNNVIZ_CHROMIUM if set (a path), else the first of CHROMIUM_NAMES on PATH, else None."""
+    explicit = os.environ.get("CNNVIZ_CHROMIUM", "").strip()
+    if explicit:
+        return explicit if os.access(explicit, os.X_OK) else None
+    for name in CHROMIUM_NAMES:
         path = shutil.which(name)
         if path:
             return path
@@ -80,6 +88,18 @@ class Lab:
 
     def url(self, notebook):
         return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?reset&token={self.token}"
+
+    def _api(self, path, method="GET"):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self):
+        """End every session (and its kernel), so the next notebook gets the CPU to itself."""
+        for session in self._api("sessions"):
+            self._api(f"sessions/{session['id']}", method="DELETE")
 
     def stop(self):
         self.process.terminate()
