@@ -34,7 +34,7 @@ STYLE = """<style>
 .cnnviz-view .cv-title{font-size:1.05em;font-weight:700;margin:2px 0 4px 0}
 .cnnviz-view .cv-caption{font-size:.9em;color:#333;margin-top:2px;max-width:22em}
 .cnnviz-view table.cv-m{border-collapse:separate;border-spacing:4px;background:transparent}
-.cnnviz-view table.cv-m td{min-width:4.2em;height:3.1em;padding:2px 4px;border:2px solid #9a9a9a;
+.cnnviz-view table.cv-m td{min-width:4.4em;height:3.1em;padding:15px 5px 3px 5px;border:2px solid #9a9a9a;
   background:#fff;color:#111;text-align:center;vertical-align:middle;position:relative}
 .cnnviz-view table.cv-m td .cv-num{font-size:1.55em;font-weight:700;font-variant-numeric:tabular-nums}
 .cnnviz-view table.cv-m td .cv-lab{font-size:.72em;color:#333;position:absolute;top:1px;left:3px}

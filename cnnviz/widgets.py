@@ -106,8 +106,12 @@ class _ConvExplorer(Explorer):
         self.b_editor.layout.display = "none" if self.shared else ""
         self.shared_box.layout.display = "" if self.shared else "none"
 
-    def _editors_row(self, *more):
-        return widgets.HBox([self.x_editor, self.w_editor, self.b_editor, self.shared_box, *more],
+    def _editors_row(self, *more, names=("x", "w", "b")):
+        """The editors named (x, w, b), then ``more``, side by side (wrapping)."""
+        chosen = {"x": [self.x_editor], "w": [self.w_editor],
+                  "b": [self.b_editor, self.shared_box]}
+        children = [e for name in names for e in chosen[name]]
+        return widgets.HBox([*children, *more],
                             layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
 
     def _values(self, **more):
@@ -224,9 +228,22 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.root = self._section(self.dx_view, self.dw_view, self.db_view)
         self.refresh()
 
-    def _section(self, *views_):
-        box = widgets.VBox([self._editors_row(self.dy_editor), self.bias_mode,
-                            self.add_player("y"), *views_, self.message])
+    def _section(self, *views_, editors=("x", "w", "b", "dy"), player=True, note=""):
+        """Views with the editors they depend on (and a player if they animate).
+
+        A section repeats only the sliders that change what it shows: ∂L/∂X depends on W
+        and ∂L/∂Y alone, which the section says by leaving X out.
+        """
+        more = [self.dy_editor] if "dy" in editors else []
+        row = self._editors_row(*more, names=[n for n in editors if n in ("x", "w", "b")])
+        children = [row]
+        if "b" in editors or "bias_mode" in editors:
+            children.append(self.bias_mode)
+        if note:
+            children.append(widgets.HTML(f"<div style='font-size:1.05em'>{note}</div>"))
+        if player:
+            children.append(self.add_player("y"))
+        box = widgets.VBox([*children, *views_, self.message])
         box.add_class("cnnviz-explorer")
         box.add_class("cnnviz-conv-backward")
         return box
@@ -287,18 +304,24 @@ class ConvBackwardExplorer(_ConvExplorer):
 
     # --- sections for the notebook ------------------------------------------------------
     def scatter_x(self):
-        return _View(self._section(self.dx_view), self, lambda: self.dx_view.value, "∂L/∂X, scatter view")
+        section = self._section(self.dx_view, editors=("w", "dy"),
+                                note="∂L/∂X depends on W and ∂L/∂Y only: X itself does not appear.")
+        return _View(section, self, lambda: self.dx_view.value, "∂L/∂X, scatter view")
 
     def scatter_w(self):
-        return _View(self._section(self.dw_view), self, lambda: self.dw_view.value, "∂L/∂W, step by step")
+        section = self._section(self.dw_view, editors=("x", "dy"),
+                                note="∂L/∂W depends on X and ∂L/∂Y only: W itself does not appear.")
+        return _View(section, self, lambda: self.dw_view.value, "∂L/∂W, step by step")
 
     def bias(self):
-        return _View(self._section(self.db_view, self.db_equations_view), self,
-                     lambda: self.db_view.value + self.db_equations_view.value, "∂L/∂b")
+        section = self._section(self.db_view, self.db_equations_view, editors=("dy", "bias_mode"))
+        return _View(section, self, lambda: self.db_view.value + self.db_equations_view.value,
+                     "∂L/∂b")
 
     def gather_x(self):
-        return _View(self._section(self.cell_picker, self.gather_view, self.dx_equations_view), self,
-                     lambda: self.gather_view.value + self.dx_equations_view.value,
+        section = self._section(self.cell_picker, self.gather_view, self.dx_equations_view,
+                                editors=("w", "dy"), player=False)
+        return _View(section, self, lambda: self.gather_view.value + self.dx_equations_view.value,
                      "∂L/∂X, gather view (pick a cell)")
 
     def run_gradient_check(self, *_):
@@ -310,11 +333,12 @@ class ConvBackwardExplorer(_ConvExplorer):
     def gradient_check(self):
         """The check, run now, with a button to run it again after moving sliders."""
         self.run_gradient_check()
-        return _View(self._section(self.check_button, self.check_view), self,
+        return _View(self._section(self.check_button, self.check_view, player=False), self,
                      lambda: self.check_view.value, "gradient check")
 
     def matrix_form(self):
-        return _View(self._section(self.matrix_form_view), self, lambda: self.matrix_form_view.value,
+        section = self._section(self.matrix_form_view, editors=("w", "dy"), player=False)
+        return _View(section, self, lambda: self.matrix_form_view.value,
                      "∂L/∂X as a full convolution with the rotated kernel")
 
     def weight_equations(self):

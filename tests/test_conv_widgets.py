@@ -232,9 +232,10 @@ def test_importing_widgets_is_lazy():
 def test_each_section_has_its_own_play_widget_and_all_follow_one_step():
     """A Play widget displayed twice stalls in the browser: sections get their own players."""
     ex = ConvBackwardExplorer()
-    sections = [ex.scatter_x(), ex.scatter_w(), ex.bias(), ex.gather_x()]
+    animated = [ex.scatter_x(), ex.scatter_w(), ex.bias()]
+    still = [ex.gather_x(), ex.matrix_form(), ex.gradient_check()]  # nothing to animate: no player
     plays = {id(p.play) for p in ex.players}
-    assert len(plays) == len(ex.players) == 1 + len(sections)
+    assert len(still) == 3 and len(plays) == len(ex.players) == 1 + len(animated)
     ex.players[2].forward.click()
     ex.players[2].forward.click()
     assert [p.step for p in ex.players] == [2] * len(ex.players)
