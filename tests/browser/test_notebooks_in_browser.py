@@ -232,13 +232,26 @@ def check_conv_backward(explorer, where):
         return  # a section without these totals (gather view, matrix form, gradient check)
 
     def read():
+        # A section shows only the sliders its views depend on (∂L/∂X: W and ∂L/∂Y; ∂L/∂W:
+        # X and ∂L/∂Y; ∂L/∂b: ∂L/∂Y): a missing X or W stands in as zeros, a missing b as the
+        # bias mode the ∂L/∂b panel names, and only the views it cannot change are compared.
         info = sliders(explorer)
-        x, w, b = np.array(matrix(info, "x")), np.array(matrix(info, "w")), _bias(info)
         dy = np.array(matrix(info, "dy"))
+        x, w = matrix(info, "x"), matrix(info, "w")
+        kernel = np.shape(w) if w is not None else (2, 2)
+        x = np.array(x) if x is not None else np.zeros(np.add(dy.shape, kernel) - 1)
+        w = np.array(w) if w is not None else np.zeros(kernel)
+        if any(n[:1] == "b" for n in info):
+            b = _bias(info)
+        else:
+            db_titles = [p["title"] for p in panels(explorer, "cnnviz-conv-db") or []]
+            b = 0.0 if any("shared" in t for t in db_titles) else np.zeros(dy.shape)
         dx, dw, db = cnnviz.conv2d_backward(dy, x, w, b)
         state = dict(exact=_integers(info), expected=dict(dx=dx, dw=dw, db=db, dy=dy), shown={})
+        needs = {"dx": matrix(info, "w"), "dw": matrix(info, "x"), "db": dy}
         for key, view in present.items():
-            state["shown"][key] = _panel_table(explorer, view, "Running")
+            if needs[key] is not None:
+                state["shown"][key] = _panel_table(explorer, view, "Running")
         if "dx" in present:
             state["shown"]["dy"] = _panel_table(explorer, "cnnviz-conv-dx", "∂L/∂Y")
         return state
