@@ -293,14 +293,16 @@ class MultiChannelExplorer(_GeneralExplorer):
                          layout=widgets.Layout(flex_flow="row wrap", grid_gap="16px")))
         self.refresh()
 
-    def _section(self, *views_):
+    def _section(self, *views_, player=True):
+        """Pickers, kernel editors, a player if the views follow the step, then ``views_``."""
         pickers = widgets.HBox([self.image_picker, self.filter_picker, self.bias_slider],
                                layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 16px",
                                                      align_items="center"))
         editors = widgets.HBox(self.w_editors,
                                layout=widgets.Layout(flex_flow="row wrap", grid_gap="10px"))
-        return self._box("cnnviz-multichannel", self.shapes_view, pickers, editors,
-                         self.add_player("y"), *views_, self.message)
+        steps = [self.add_player("y")] if player else []
+        return self._box("cnnviz-multichannel", self.shapes_view, pickers, editors, *steps,
+                         *views_, self.message)
 
     # --- state --------------------------------------------------------------------------
     @property
@@ -408,7 +410,7 @@ class MultiChannelExplorer(_GeneralExplorer):
 
     def batch(self):
         """Every Y[n, f] of the batch, the chosen one outlined (shares this explorer's state)."""
-        return _View(self._section(self.batch_view), self,
+        return _View(self._section(self.batch_view, player=False), self,
                      lambda: self.shapes_view.value + self.batch_view.value,
                      "the whole batch, every output channel")
 
