@@ -70,8 +70,11 @@ class _ConvExplorer(Explorer):
             options=list(BIAS_OPTIONS.items()), value=bias, description="bias",
             style={"button_width": "230px", "description_width": "40px"})
         self.bias_mode.add_class("cnnviz-bias-mode")
+        self._twins = {}
         for editor in (self.x_editor, self.w_editor, self.b_editor):
             editor.on_change(self.refresh)
+        self.x_editor.on_change(lambda _e: self._sync_twins("x"))
+        self.w_editor.on_change(lambda _e: self._sync_twins("w"))
         self.shared_b.observe(self.refresh, names="value")
         self.bias_mode.observe(self._bias_mode_changed, names="value")
         self._show_bias_editor()
@@ -106,13 +109,40 @@ class _ConvExplorer(Explorer):
         self.b_editor.layout.display = "none" if self.shared else ""
         self.shared_box.layout.display = "" if self.shared else "none"
 
-    def _editors_row(self, *more, names=("x", "w", "b")):
-        """The editors named (x, w, b), then ``more``, side by side (wrapping)."""
+    def _editors_row(self, *editors, names=("x", "w", "b")):
+        """``editors``, or else the editors named (x, w, b), side by side (wrapping)."""
         chosen = {"x": [self.x_editor], "w": [self.w_editor],
                   "b": [self.b_editor, self.shared_box]}
-        children = [e for name in names for e in chosen[name]]
-        return widgets.HBox([*children, *more],
-                            layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
+        if editors and names == ("x", "w", "b"):
+            names = ()
+        children = [*editors, *(e for name in names for e in chosen[name])]
+        return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
+
+    def _editor(self, name):
+        """The editor of x, w or dy for a new section: the explorer's own for the first
+        section, a twin kept in step for every later one."""
+        primary = self._primary_editors()[name]
+        if not getattr(self, "_first_section_built", False):
+            return primary
+        twin = primary.twin()
+        twin.on_change(lambda editor, name=name: self._twin_moved(name, editor))
+        self._twins.setdefault(name, []).append(twin)
+        return twin
+
+    def _primary_editors(self):
+        return {"x": self.x_editor, "w": self.w_editor}
+
+    def _twin_moved(self, name, twin):
+        self._primary_editors()[name].set_quietly(twin.value)
+        self.refresh()
+        self._sync_twins(name, moved=twin)
+
+    def _sync_twins(self, name, moved=None):
+        """After the views: every twin of ``name`` shows the explorer's values again."""
+        value = self._primary_editors()[name].value
+        for twin in self._twins.get(name, []):
+            if twin is not moved:
+                twin.set_quietly(value)
 
     def _values(self, **more):
         return dict(x=self.x, w=self.w, b=self.b, **more)
@@ -203,6 +233,7 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.dy_editor = MatrixEditor(dy, "∂L/∂y", "∂L/∂Y (given)", low, high, label="∂L/∂y",
                                       css_class="cnnviz-editor-dy", css_name="dy")
         self.dy_editor.on_change(self.refresh)
+        self.dy_editor.on_change(lambda _e: self._sync_twins("dy"))
         self.dx_view = _html("cnnviz-conv-dx")
         self.dw_view = _html("cnnviz-conv-dw")
         self.db_view = _html("cnnviz-conv-db")
@@ -226,6 +257,7 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.check_button.on_click(self.run_gradient_check)
         self.check_view = _html("cnnviz-gradient-check")
         self.root = self._section(self.dx_view, self.dw_view, self.db_view)
+        self._first_section_built = True
         self.refresh()
 
     def _section(self, *views_, editors=("x", "w", "b", "dy"), player=True, note=""):
@@ -234,8 +266,8 @@ class ConvBackwardExplorer(_ConvExplorer):
         A section repeats only the sliders that change what it shows: ∂L/∂X depends on W
         and ∂L/∂Y alone, which the section says by leaving X out.
         """
-        more = [self.dy_editor] if "dy" in editors else []
-        row = self._editors_row(*more, names=[n for n in editors if n in ("x", "w", "b")])
+        row = self._editors_row(*[self._editor(n) for n in editors if n in ("x", "w", "dy")],
+                                names=[n for n in editors if n == "b"])
         children = [row]
         if "b" in editors or "bias_mode" in editors:
             children.append(self.bias_mode)
@@ -256,6 +288,9 @@ class ConvBackwardExplorer(_ConvExplorer):
     @property
     def dy(self):
         return self.dy_editor.value
+
+    def _primary_editors(self):
+        return {"x": self.x_editor, "w": self.w_editor, "dy": self.dy_editor}
 
     def _recompute(self):
         self.trace = steps.conv_backward_steps(self.dy, self.x, self.w, self.b)

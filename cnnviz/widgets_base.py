@@ -25,6 +25,8 @@ class MatrixEditor(widgets.VBox):
         values = np.asarray(values, dtype=float)
         if values.ndim != 2:
             raise ValueError(f"{symbol}: a matrix editor needs a 2-D array, got shape {values.shape}")
+        self._settings = dict(symbol=symbol, title=title, low=low, high=high, step=step,
+                              label=label, css_class=css_class, css_name=css_name)
         self.symbol = symbol
         self._label = label or symbol
         self._callbacks = []
@@ -75,6 +77,11 @@ class MatrixEditor(widgets.VBox):
 
     @value.setter
     def value(self, values):
+        self.set_quietly(values)
+        self._fire()
+
+    def set_quietly(self, values):
+        """Set every slider to ``values`` without calling the change callbacks."""
         values = np.asarray(values, dtype=float)
         if values.shape != self.shape:
             raise ValueError(
@@ -89,7 +96,14 @@ class MatrixEditor(widgets.VBox):
                     slider.value = v
         finally:
             self._holding = False
-        self._fire()
+
+    def twin(self):
+        """A new editor with the same settings and values (for a section shown on its own).
+
+        A slider displayed in several places gets every change echoed to all its views; a
+        twin is a widget of its own, kept in step by the explorer after the views update.
+        """
+        return MatrixEditor(self.value, **self._settings)
 
     def slider(self, r, c):
         """The slider of entry (r, c), 0-based."""

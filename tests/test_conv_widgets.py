@@ -241,3 +241,20 @@ def test_each_section_has_its_own_play_widget_and_all_follow_one_step():
     assert [p.step for p in ex.players] == [2] * len(ex.players)
     trace = cnnviz.steps.conv_backward_steps(ex.dy, ex.x, ex.w, ex.b)
     np.testing.assert_array_equal(as_matrix(shown(ex.dw_view, 2), "∂L/∂w", (2, 2)), trace[2].dW)
+
+
+def test_sections_have_their_own_sliders_kept_in_step():
+    """Each section's sliders are widgets of their own; moving any of them moves them all."""
+    ex = ConvBackwardExplorer()
+    ex.scatter_x()
+    ex.gather_x()
+    twins = ex._twins["dy"]
+    assert len(twins) == 2 and all(t is not ex.dy_editor for t in twins)
+    assert twins[0].slider(0, 0) is not ex.dy_editor.slider(0, 0)
+    twins[0].slider(1, 1).value = -4  # a student moves ∂L/∂y22 in the scatter section
+    assert ex.dy[1, 1] == -4 and twins[1].value[1, 1] == -4
+    ex.player.step = 3
+    dx = cnnviz.conv2d_backward(ex.dy, ex.x, ex.w, ex.b)[0]
+    np.testing.assert_array_equal(as_matrix(shown(ex.dx_view, 2), "∂L/∂x", (3, 3)), dx)
+    ex.dy_editor.slider(0, 0).value = 3  # and in the explorer itself
+    assert [t.value[0, 0] for t in twins] == [3, 3]
