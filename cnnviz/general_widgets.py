@@ -85,25 +85,7 @@ def _relayout(editor, width, columns=None, description_width=None):
 
 
 class _GeneralExplorer(Explorer):
-    """Explorer + ``error``: the plain text of the message shown for bad settings ('' if none)."""
-
-    error = ""
-
-    def refresh(self, *_):
-        try:
-            self._recompute()
-        except (ValueError, TypeError) as err:
-            self.error = str(err)
-            self.message.value = views.message_html(self.error)
-            self._render_bad()
-            return
-        self.error = ""
-        self.message.value = ""
-        self._render()
-        self.player._update_status()  # the step's description may name another output now
-
-    def _render_bad(self):
-        """What changes besides the message when the settings are bad (default: nothing)."""
+    """Explorer + a root box with this notebook's CSS classes."""
 
     def _box(self, css_class, *children):
         box = widgets.VBox(list(children))

@@ -6,7 +6,7 @@ Every widget a test or a browser needs to find carries a CSS class (``cnnviz-...
 import numpy as np
 import ipywidgets as widgets
 
-from .views import cell_name, subscript
+from .views import cell_name, message_html, subscript
 
 __all__ = ["MatrixEditor", "StepPlayer", "Explorer"]
 
@@ -281,15 +281,24 @@ class Explorer:
     def _describe_step(self, step, n_steps):
         return f"step {step + 1} of {n_steps}"
 
+    error = ""  # the plain text of the message shown for bad settings ('' if none)
+
     def refresh(self, *_):
-        from .views import message_html
         try:
             self._recompute()
         except (ValueError, TypeError) as err:
-            self.message.value = message_html(str(err))
+            self.error = str(err)
+            self.message.value = message_html(self.error)
+            self._render_bad()
             return
+        self.error = ""
         self.message.value = ""
         self._render()
+        for player in self.players:  # a step's description may name another output now
+            player._update_status()
+
+    def _render_bad(self):
+        """What changes besides the message when the settings are bad (default: nothing)."""
 
     # --- display -----------------------------------------------------------------------
     def summary(self):
