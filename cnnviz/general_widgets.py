@@ -358,11 +358,11 @@ class MultiChannelExplorer(_GeneralExplorer):
         self._set_n_steps(len(traces[0]))
 
     def _render(self):
+        self._render_step()  # the channels and their sum first: what a slider feeds
         self.shapes_view.value = gviews.shapes_line(self._x.shape, self._w.shape, self._b.shape,
                                                     self.result.all_y.shape)
         self.batch_view.value = gviews.view_row(
             gviews.batch_panel(self.result.all_y, self.n, self.f), compact=True)
-        self._render_step()
 
     def _render_step(self):
         if self.result is None:
@@ -520,15 +520,16 @@ class StridedBackwardExplorer(_GeneralExplorer):
         dy = self.dy
         # One trace on the padded grid serves both views: its dW is the layer's, its dX the
         # layer's inside the border (the tests check both against the ops).
-        trace = geometry.padded_backward_steps(dy, x, w, stride, padding)
-        two_ways = geometry.input_grad_two_ways(dy, x, w, stride, padding)
-        self.trace, self.two_ways = trace, two_ways
-        self._set_n_steps(len(trace))
+        self.trace = geometry.padded_backward_steps(dy, x, w, stride, padding)
+        self._set_n_steps(len(self.trace))
 
     def _render(self):
+        # The step views first (what the first section shows), then the full convolution.
+        self._render_step()
+        self.two_ways = geometry.input_grad_two_ways(self.dy, self._x, self.w, self.stride,
+                                                     self.padding)
         self.matrix_form_view.value = gviews.full_convolution_panels(
             self.two_ways, self.w.shape, (self.stride,) * 2, (self.padding,) * 2)
-        self._render_step()
 
     def _render_step(self):
         if not self.trace:

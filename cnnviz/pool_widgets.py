@@ -295,18 +295,24 @@ class PoolBackwardExplorer(_PoolExplorer):
         self.overwrite_view = _html("cnnviz-pool-overwrite")
         for editor in (self.x_editor, self.dy_editor):
             editor.on_change(self.refresh)
+        self._keep_twins_in_step(x=self.x_editor, dy=self.dy_editor)
         self.ties.observe(self.refresh, names="value")
         self.cell_picker.observe(self._render_meeting, names="value")
         self.root = self._section(self.step_view, self.formula_view, self.dx_view,
                                   self.cell_picker, self.meeting_view, player=own_player)
+        self._first_section_built = True
         self.refresh()
 
     def _section(self, *parts, player=None):
-        """The editors, the ties switch, a player (a new one unless given), ``parts``."""
-        editors = _wrap(self.dy_editor, self.x_editor)
+        """The editors (twins after the first section), the ties switch, a player (a new
+        one unless given), ``parts``."""
+        editors = _wrap(self._editor("dy"), self._editor("x"))
         player = player if player is not None else self.add_player("X′")
         return _root([editors, self.ties, player, *parts, self.message],
                      "cnnviz-pool-backward")
+
+    def _primary_editors(self):
+        return {"x": self.x_editor, "dy": self.dy_editor}
 
     # --- state --------------------------------------------------------------------------
     @property
@@ -342,8 +348,8 @@ class PoolBackwardExplorer(_PoolExplorer):
 
     # --- rendering ----------------------------------------------------------------------
     def _render(self):
-        self.ties_view_html.value = pool_views.ties_panels(self.tie_comparison, self.policy)
         self._render_step()
+        self.ties_view_html.value = pool_views.ties_panels(self.tie_comparison, self.policy)
 
     def _render_step(self, *_):
         if not self.trace:

@@ -8,6 +8,7 @@ the view back.
 Readable when projected: large bold numbers, dark text on light backgrounds, and every
 highlight has a second cue besides colour (a thick solid or dashed outline and a text marker).
 """
+import functools
 import html
 
 import numpy as np
@@ -87,9 +88,30 @@ def cell_name(symbol, r, c):
     return f"{symbol}{r}{sep}{c}"
 
 
+# The two helpers below run for every cell of every table on every slider move; views are
+# rebuilt whole, so they are cached (a few thousand distinct entries at most).
 def _cell_label_html(symbol, r, c):
     name = cell_name(symbol, r, c)
     return f"{html.escape(symbol)}<sub>{html.escape(name[len(symbol):])}</sub>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _escaped_number(value):
+    return html.escape(format_number(value))
+
+
+def _shown_number(value):
+    """The escaped text of a matrix entry ('?' for NaN: not computed yet)."""
+    return "?" if value != value else _escaped_number(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_names(symbol, r, c, named):
+    """(data-cell name escaped, label HTML or '') of the cell (r, c) of a table of ``symbol``."""
+    if not named:
+        return html.escape(f"pad({r + 1},{c + 1})"), ""
+    return (html.escape(cell_name(symbol, r, c)),
+            f'<span class="cv-lab">{_cell_label_html(symbol, r, c)}</span>')
 
 
 def matrix_table(values, symbol, *, classes=None, marks=None, notes=None, pending=None,
@@ -112,29 +134,23 @@ def matrix_table(values, symbol, *, classes=None, marks=None, notes=None, pendin
     inner = (values.shape[0] + 2 * row_offset if row_offset < 0 else np.inf,
              values.shape[1] + 2 * col_offset if col_offset < 0 else np.inf)
     rows = []
-    for r in range(values.shape[0]):
+    for r, row_values in enumerate(values.tolist()):
         cells = []
-        for c in range(values.shape[1]):
-            v = values[r, c]
-            shown = "?" if np.isnan(v) else format_number(v)
+        for c, v in enumerate(row_values):
+            shown = _shown_number(v)
             rr, cc = r + row_offset, c + col_offset
-            named = 0 <= rr < inner[0] and 0 <= cc < inner[1]
-            name = cell_name(symbol, rr, cc) if named else f"pad({rr + 1},{cc + 1})"
+            name, label = _cell_names(symbol, rr, cc, 0 <= rr < inner[0] and 0 <= cc < inner[1])
             css = classes.get((r, c), "")
-            if np.isnan(v):
+            if v != v:  # NaN: not computed yet
                 css += " cv-pending"
-            parts = []
-            if labels and named:
-                parts.append(f'<span class="cv-lab">{_cell_label_html(symbol, rr, cc)}</span>')
+            parts = [label] if labels else []
             if (r, c) in marks:
                 parts.append(f'<span class="cv-mark">{html.escape(marks[(r, c)])}</span>')
-            parts.append(f'<div class="cv-num">{html.escape(shown)}</div>')
+            parts.append(f'<div class="cv-num">{shown}</div>')
             if (r, c) in notes:
                 parts.append(f'<div class="cv-note">{notes[(r, c)]}</div>')
-            cells.append(
-                f'<td class="{css.strip()}" data-cell="{html.escape(name)}" '
-                f'data-value="{html.escape(shown)}">{"".join(parts)}</td>'
-            )
+            cells.append(f'<td class="{css.strip()}" data-cell="{name}" '
+                         f'data-value="{shown}">{"".join(parts)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="cv-m">{"".join(rows)}</table>'
 

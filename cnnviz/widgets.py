@@ -70,11 +70,9 @@ class _ConvExplorer(Explorer):
             options=list(BIAS_OPTIONS.items()), value=bias, description="bias",
             style={"button_width": "230px", "description_width": "40px"})
         self.bias_mode.add_class("cnnviz-bias-mode")
-        self._twins = {}
         for editor in (self.x_editor, self.w_editor, self.b_editor):
             editor.on_change(self.refresh)
-        self.x_editor.on_change(lambda _e: self._sync_twins("x"))
-        self.w_editor.on_change(lambda _e: self._sync_twins("w"))
+        self._keep_twins_in_step(x=self.x_editor, w=self.w_editor)
         self.shared_b.observe(self.refresh, names="value")
         self.bias_mode.observe(self._bias_mode_changed, names="value")
         self._show_bias_editor()
@@ -118,31 +116,8 @@ class _ConvExplorer(Explorer):
         children = [*editors, *(e for name in names for e in chosen[name])]
         return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
 
-    def _editor(self, name):
-        """The editor of x, w or dy for a new section: the explorer's own for the first
-        section, a twin kept in step for every later one."""
-        primary = self._primary_editors()[name]
-        if not getattr(self, "_first_section_built", False):
-            return primary
-        twin = primary.twin()
-        twin.on_change(lambda editor, name=name: self._twin_moved(name, editor))
-        self._twins.setdefault(name, []).append(twin)
-        return twin
-
     def _primary_editors(self):
         return {"x": self.x_editor, "w": self.w_editor}
-
-    def _twin_moved(self, name, twin):
-        self._primary_editors()[name].set_quietly(twin.value)
-        self.refresh()
-        self._sync_twins(name, moved=twin)
-
-    def _sync_twins(self, name, moved=None):
-        """After the views: every twin of ``name`` shows the explorer's values again."""
-        value = self._primary_editors()[name].value
-        for twin in self._twins.get(name, []):
-            if twin is not moved:
-                twin.set_quietly(value)
 
     def _values(self, **more):
         return dict(x=self.x, w=self.w, b=self.b, **more)
@@ -233,7 +208,7 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.dy_editor = MatrixEditor(dy, "∂L/∂y", "∂L/∂Y (given)", low, high, label="∂L/∂y",
                                       css_class="cnnviz-editor-dy", css_name="dy")
         self.dy_editor.on_change(self.refresh)
-        self.dy_editor.on_change(lambda _e: self._sync_twins("dy"))
+        self._keep_twins_in_step(dy=self.dy_editor)
         self.dx_view = _html("cnnviz-conv-dx")
         self.dw_view = _html("cnnviz-conv-dw")
         self.db_view = _html("cnnviz-conv-db")

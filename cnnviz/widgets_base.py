@@ -3,6 +3,8 @@
 No math here: explorers ask cnnviz.steps / cnnviz.ops for numbers and cnnviz.views for HTML.
 Every widget a test or a browser needs to find carries a CSS class (``cnnviz-...``).
 """
+import contextlib
+
 import numpy as np
 import ipywidgets as widgets
 
@@ -96,6 +98,14 @@ class MatrixEditor(widgets.VBox):
                     slider.value = v
         finally:
             self._holding = False
+
+    def hold_sync(self):
+        """A context in which the sliders' changes reach the browser only at its end."""
+        stack = contextlib.ExitStack()
+        for row in self.sliders:
+            for slider in row:
+                stack.enter_context(slider.hold_sync())
+        return stack
 
     def twin(self):
         """A new editor with the same settings and values (for a section shown on its own).
@@ -198,20 +208,29 @@ class StepPlayer(widgets.VBox):
     def on_change(self, callback):
         self._callbacks.append(callback)
 
+    def hold_sync(self):
+        """A context in which the player's changes reach the browser only at its end."""
+        stack = contextlib.ExitStack()
+        for widget in (self.play, self.scrubber, self.status):
+            stack.enter_context(widget.hold_sync())
+        return stack
+
     def _nudge(self, delta):
         self.play.playing = False
         self.step = min(max(self.step + delta, 0), self.n_steps - 1)
 
     def _moved(self, change):
-        # Play and scrubber are linked: keep both equal, report each new step once.
+        # Play and scrubber are linked: keep both equal, report each new step once. The
+        # player's own changes reach the browser after those of the callbacks (the views).
         value = change["new"]
-        other = self.scrubber if change["owner"] is self.play else self.play
-        if other.value != value:
-            other.value = value
-            return  # the other widget's observer reports it
-        self._update_status()
-        for callback in self._callbacks:
-            callback(value)
+        with self.hold_sync():
+            other = self.scrubber if change["owner"] is self.play else self.play
+            if other.value != value:
+                other.value = value
+                return  # the other widget's observer reports it
+            self._update_status()
+            for callback in self._callbacks:
+                callback(value)
 
     def _update_status(self):
         self.status.value = f"<b style='font-size:1.1em'>{self._describe(self.step, self.n_steps)}</b>"
@@ -232,6 +251,47 @@ class Explorer:
         self.trace = []
         self.players = []
         self._syncing = False
+        self._twins = {}
+        self._first_section_built = False
+
+    # --- editors: the explorer's own in its first section, twins in every later one -------
+    def _primary_editors(self):
+        """{name: MatrixEditor} of the editors that sections may repeat (subclasses)."""
+        return {}
+
+    def _keep_twins_in_step(self, **editors):
+        """After each change of a primary editor (name=editor), its twins show its values."""
+        for name, editor in editors.items():
+            editor.on_change(lambda _e, name=name: self._sync_twins(name))
+
+    def _editor(self, name):
+        """The editor ``name`` for a new section: the explorer's own for the first section
+        (set ``_first_section_built`` once it is built), a twin kept in step for later ones.
+
+        A slider widget displayed in several places gets every change echoed to all its
+        views; a twin is a widget of its own.
+        """
+        primary = self._primary_editors()[name]
+        if not self._first_section_built:
+            return primary
+        twin = primary.twin()
+        twin.on_change(lambda editor, name=name: self._twin_moved(name, editor))
+        self._twins.setdefault(name, []).append(twin)
+        return twin
+
+    def _twin_moved(self, name, twin):
+        primary = self._primary_editors()[name]
+        with primary.hold_sync():  # the views first, the other sliders after
+            primary.set_quietly(twin.value)
+            self.refresh()
+        self._sync_twins(name, moved=twin)
+
+    def _sync_twins(self, name, moved=None):
+        """After the views: every twin of ``name`` shows the explorer's values again."""
+        value = self._primary_editors()[name].value
+        for twin in self._twins.get(name, []):
+            if twin is not moved:
+                twin.set_quietly(value)
 
     # --- players: one per displayed section, all on the same step ------------------------
     def add_player(self, label="step"):
@@ -254,16 +314,33 @@ class Explorer:
         """The explorer's first player (the others always show the same step)."""
         return self.players[0]
 
+    def _controls_after_views(self):
+        """A context that holds back formulas and players until its end, in that order.
+
+        The browser handles the kernel's messages one after the other, and typesetting a
+        formula (MathJax) holds it up for about 10 ms. So the number views, which the student
+        is watching, go first; then the formulas; then the players' bookkeeping (step counts,
+        status lines).
+        """
+        stack = contextlib.ExitStack()
+        for player in self.players:  # entered first, so sent last
+            stack.enter_context(player.hold_sync())
+        for view in vars(self).values():
+            if isinstance(view, widgets.HTMLMath):
+                stack.enter_context(view.hold_sync())
+        return stack
+
     def _player_moved(self, step):
         if self._syncing:
             return
-        self._syncing = True
-        try:
-            for player in self.players:
-                player.step = min(step, player.n_steps - 1)
-        finally:
-            self._syncing = False
-        self._render_step()
+        with self._controls_after_views():
+            self._syncing = True
+            try:
+                for player in self.players:
+                    player.step = min(step, player.n_steps - 1)
+            finally:
+                self._syncing = False
+            self._render_step()
 
     def _set_n_steps(self, n_steps):
         """Give every player ``n_steps`` steps (a shorter trace may move them: no render here)."""
@@ -284,18 +361,19 @@ class Explorer:
     error = ""  # the plain text of the message shown for bad settings ('' if none)
 
     def refresh(self, *_):
-        try:
-            self._recompute()
-        except (ValueError, TypeError) as err:
-            self.error = str(err)
-            self.message.value = message_html(self.error)
-            self._render_bad()
-            return
-        self.error = ""
-        self.message.value = ""
-        self._render()
-        for player in self.players:  # a step's description may name another output now
-            player._update_status()
+        with self._controls_after_views():
+            try:
+                self._recompute()
+            except (ValueError, TypeError) as err:
+                self.error = str(err)
+                self.message.value = message_html(self.error)
+                self._render_bad()
+                return
+            self.error = ""
+            self.message.value = ""
+            self._render()
+            for player in self.players:  # a step's description may name another output now
+                player._update_status()
 
     def _render_bad(self):
         """What changes besides the message when the settings are bad (default: nothing)."""

@@ -386,6 +386,28 @@ def test_each_section_has_its_own_player_on_the_same_step():
     assert 'data-total="1"' in ex.meeting_view.value
 
 
+def test_backward_sections_have_their_own_sliders_kept_in_step():
+    """Sections after the first get twin editors; moving a slider anywhere moves them all."""
+    ex = PoolBackwardExplorer()
+    meeting, overwrite = ex.meeting(), ex.overwrite_bug()
+    twins = ex._twins["dy"]
+    assert len(twins) == len(ex._twins["x"]) == 2
+    assert all(t is not ex.dy_editor and t.slider(0, 0) is not ex.dy_editor.slider(0, 0)
+               for t in twins)
+    assert ex._twins["x"][0] in meeting.widget.children[0].children
+    ex._twins["x"][1].slider(2, 2).value = 0  # in the overwrite section: x22 now wins all four
+    assert ex.x[2, 2] == 0 and ex._twins["x"][0].value[2, 2] == 0
+    ex.player.step = 3
+    assert shown_tables(ex.dx_view.value)[1] == expected_table(
+        ops.maxpool2d_backward(SEED["dy"], ex.x), "∂L/∂x")
+    twins[0].slider(0, 0).value = -5  # ∂L/∂y11 in the meeting section
+    assert ex.dy[0, 0] == -5 and twins[1].value[0, 0] == -5
+    assert shown_tables(ex.dx_view.value)[1] == expected_table(
+        ops.maxpool2d_backward(ex.dy, ex.x), "∂L/∂x")
+    ex.dy_editor.slider(1, 1).value = 4  # and in the explorer's own section
+    assert [t.value[1, 1] for t in twins] == [4, 4]
+
+
 def test_backward_views_update_in_place():
     ex = PoolBackwardExplorer()
     views_before = [ex.step_view, ex.dx_view, ex.meeting_view, ex.overwrite_view, ex.ties_view_html]
