@@ -87,12 +87,6 @@ def _relayout(editor, width, columns=None, description_width=None):
 class _GeneralExplorer(Explorer):
     """Explorer + a root box with this notebook's CSS classes."""
 
-    def _box(self, css_class, *children):
-        box = widgets.VBox(list(children))
-        box.add_class("cnnviz-explorer")
-        box.add_class(css_class)
-        return box
-
 
 # ---------------------------------------------------------------------------------------
 # Output size
@@ -136,11 +130,12 @@ class OutputSizeExplorer(_GeneralExplorer):
         controls = widgets.GridBox(
             [s["H"], s["K"], s["stride"], s["W"], s["padding"], s["dilation"]],
             layout=widgets.Layout(grid_template_columns="repeat(3, 310px)", grid_gap="2px 8px"))
-        self.root = self._box("cnnviz-output-size", controls, self.message, self.formula_view,
-                              self.facts_view, self.player,
-                              widgets.HBox([self.grid_view, self.output_view],
-                                           layout=widgets.Layout(flex_flow="row wrap",
-                                                                 grid_gap="16px")))
+        self.root = self._box([controls, self.message, self.formula_view,
+                               self.facts_view, self.player,
+                               widgets.HBox([self.grid_view, self.output_view],
+                                            layout=widgets.Layout(flex_flow="row wrap",
+                                                                  grid_gap="16px"))],
+                              "cnnviz-output-size")
         self.refresh()
 
     # --- state --------------------------------------------------------------------------
@@ -283,8 +278,8 @@ class MultiChannelExplorer(_GeneralExplorer):
         editors = widgets.HBox(self.w_editors,
                                layout=widgets.Layout(flex_flow="row wrap", grid_gap="10px"))
         steps = [self.add_player("y")] if player else []
-        return self._box("cnnviz-multichannel", self.shapes_view, pickers, editors, *steps,
-                         *views_, self.message)
+        return self._box([self.shapes_view, pickers, editors, *steps, *views_, self.message],
+                         "cnnviz-multichannel")
 
     # --- state --------------------------------------------------------------------------
     @property
@@ -456,7 +451,7 @@ class StridedBackwardExplorer(_GeneralExplorer):
         settings = widgets.HBox([self.stride_slider, self.padding_slider])
         editors = widgets.HBox([self.w_editor, self.dy_box],
                                layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
-        return self._box("cnnviz-strided-backward", settings, self.message, editors, *views_)
+        return self._box([settings, self.message, editors, *views_], "cnnviz-strided-backward")
 
     def _dy_editor(self, values):
         values = np.asarray(values, dtype=float)

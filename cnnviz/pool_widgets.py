@@ -29,14 +29,6 @@ def _matrix_text(a):
     return "[" + "; ".join(rows) + "]"
 
 
-def _root(children, *css):
-    box = widgets.VBox(children)
-    box.add_class("cnnviz-explorer")
-    for name in css:
-        box.add_class(name)
-    return box
-
-
 def _wrap(*children):
     return widgets.HBox(list(children),
                         layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
@@ -90,7 +82,7 @@ class PoolForwardExplorer(_PoolExplorer):
         self.add_player("X′")
         self.input_view = _html("cnnviz-pool-input")
         self.formula_view = _math("cnnviz-pool-formula")
-        self.root = _root([self.x_editor, self.player, self.input_view, self.formula_view,
+        self.root = self._box([self.x_editor, self.player, self.input_view, self.formula_view,
                            self.message], "cnnviz-pool-forward")
         self.refresh()
 
@@ -172,7 +164,7 @@ class PoolWindowsExplorer(_PoolExplorer):
         self.windows_view = _html("cnnviz-pool-windows-view")
         self.formula_view = _math("cnnviz-pool-size-formula")
         controls = _wrap(self.size_slider, self.stride_slider, self.new_input)
-        self.root = _root([controls, self.message, self.player, self.windows_view,
+        self.root = self._box([controls, self.message, self.player, self.windows_view,
                            self.formula_view], "cnnviz-pool-windows")
         self.refresh()
 
@@ -308,7 +300,7 @@ class PoolBackwardExplorer(_PoolExplorer):
         one unless given), ``parts``."""
         editors = _wrap(self._editor("dy"), self._editor("x"))
         player = player if player is not None else self.add_player("X′")
-        return _root([editors, self.ties, player, *parts, self.message],
+        return self._box([editors, self.ties, player, *parts, self.message],
                      "cnnviz-pool-backward")
 
     def _primary_editors(self):

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from . import examples, formulas, gradcheck, matrix_form, steps, views
-from .widgets_base import Explorer, MatrixEditor
+from .widgets_base import PAGE_STYLE, Explorer, MatrixEditor, View
 
 __all__ = ["ConvForwardExplorer", "ConvBackwardExplorer"]
 
@@ -23,7 +23,7 @@ BIAS_OPTIONS = {"one bias per position (b₁₁ … b₂₂)": "position",
 
 
 def _html(css_class):
-    view = widgets.HTML()
+    view = View()
     view.add_class("cnnviz-view")
     view.add_class(css_class)
     return view
@@ -139,14 +139,12 @@ class ConvForwardExplorer(_ConvExplorer):
         self.output_view = _html("cnnviz-conv-output")
         self.formula_view = _math("cnnviz-conv-formula")
         self.equations_view = _math("cnnviz-conv-equations")
-        self.root = widgets.VBox([
+        self.root = self._box([
             self._editors_row(), self.bias_mode, self.player,
             widgets.HBox([self.input_view, self.arithmetic_view, self.output_view],
                          layout=widgets.Layout(flex_flow="row wrap", grid_gap="16px")),
             self.formula_view, self.message,
-        ])
-        self.root.add_class("cnnviz-explorer")
-        self.root.add_class("cnnviz-conv-forward")
+        ], "cnnviz-conv-forward")
         self.refresh()
 
     def _describe_step(self, step, n_steps):
@@ -250,10 +248,7 @@ class ConvBackwardExplorer(_ConvExplorer):
             children.append(widgets.HTML(f"<div style='font-size:1.05em'>{note}</div>"))
         if player:
             children.append(self.add_player("y"))
-        box = widgets.VBox([*children, *views_, self.message])
-        box.add_class("cnnviz-explorer")
-        box.add_class("cnnviz-conv-backward")
-        return box
+        return self._box([*children, *views_, self.message], "cnnviz-conv-backward")
 
     def _describe_step(self, step, n_steps):
         name = views.cell_name("y", self.trace[step].i, self.trace[step].j) if self.trace else "y11"
@@ -377,5 +372,5 @@ class _View:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data["text/plain"] = f"{self.what} — {self.explorer.summary()}"
-        data["text/html"] = self._static()
+        data["text/html"] = PAGE_STYLE + self._static()
         return bundle

@@ -4,13 +4,44 @@ No math here: explorers ask cnnviz.steps / cnnviz.ops for numbers and cnnviz.vie
 Every widget a test or a browser needs to find carries a CSS class (``cnnviz-...``).
 """
 import contextlib
+import re
 
 import numpy as np
 import ipywidgets as widgets
+import traitlets
 
+from . import general_views, pool_views, views
 from .views import cell_name, message_html, subscript
 
-__all__ = ["MatrixEditor", "StepPlayer", "Explorer"]
+__all__ = ["MatrixEditor", "StepPlayer", "Explorer", "View", "PAGE_STYLE"]
+
+# ipywidgets' slider CSS gives each handle ``backface-visibility: hidden`` and the moving parts
+# ``will-change: transform``: compositing work for every slider on the page, each frame. On a
+# notebook page with a hundred sliders that made a frame cost ~6 ms more (measured in
+# Chromium); plain 2-D sliders look the same without.
+SLIDER_STYLE = ("<style>.cnnviz-explorer .widget-slider .noUi-handle{"
+                "-webkit-backface-visibility:visible;backface-visibility:visible}"
+                ".cnnviz-explorer .widget-slider .noUi-connect,"
+                ".cnnviz-explorer .widget-slider .noUi-origin{will-change:auto}</style>")
+
+# Every stylesheet of the views, once per explorer section (see View).
+PAGE_STYLE = views.STYLE + pool_views.WIDE_STYLE + general_views.EXTRA_STYLE + SLIDER_STYLE
+
+_STYLE_BLOCK = re.compile(r"<style>.*?</style>", flags=re.S)
+
+
+class View(widgets.HTML):
+    """An HTML view of an explorer: the view functions' HTML without its ``<style>`` blocks.
+
+    The view functions inline their stylesheet so that their HTML stands alone (tests, static
+    notebook viewers). In a live page, a ``<style>`` element replaced on every update makes
+    the browser re-match every stylesheet against the whole notebook; the explorer's
+    sections carry PAGE_STYLE once instead (``Explorer._box``).
+    """
+
+    @traitlets.validate("value")
+    def _drop_style(self, proposal):
+        return _STYLE_BLOCK.sub("", proposal["value"])
 
 
 class MatrixEditor(widgets.VBox):
@@ -246,8 +277,10 @@ class Explorer:
     """
 
     def __init__(self):
-        self.message = widgets.HTML()
+        self.message = View()
         self.message.add_class("cnnviz-message")
+        self.style_sheet = widgets.HTML(PAGE_STYLE, layout=widgets.Layout(display="none"))
+        self.style_sheet.add_class("cnnviz-style-sheet")
         self.trace = []
         self.players = []
         self._syncing = False
@@ -379,6 +412,14 @@ class Explorer:
         """What changes besides the message when the settings are bad (default: nothing)."""
 
     # --- display -----------------------------------------------------------------------
+    def _box(self, children, *css_classes):
+        """A section of the explorer: ``children`` in a column, with the page style."""
+        box = widgets.VBox([*children, self.style_sheet])
+        box.add_class("cnnviz-explorer")
+        for name in css_classes:
+            box.add_class(name)
+        return box
+
     def summary(self):
         """One line of plain text describing the state (the text/plain repr)."""
         return type(self).__name__
@@ -393,5 +434,5 @@ class Explorer:
         data["text/plain"] = self.summary()
         static = self.static_html()
         if static:
-            data["text/html"] = static
+            data["text/html"] = PAGE_STYLE + static
         return bundle

@@ -86,3 +86,28 @@ def test_twin_sliders_follow_the_views(sent):
     last_view = max(i for i, w in enumerate(sent) if kind(w, ex) == "view")
     assert last_view < first_slider
     assert ex.dy_editor.value[0, 0] == ex._twins["dy"][0].value[0, 0] == 2
+
+
+def test_views_carry_no_stylesheet_and_every_section_carries_the_page_style():
+    """A <style> element replaced on every update makes the browser re-match the whole page:
+    live views hold none; each section shows the explorer's style sheet once (unchanged)."""
+    from cnnviz.widgets_base import PAGE_STYLE, SLIDER_STYLE, View
+
+    assert SLIDER_STYLE in PAGE_STYLE and "backface-visibility:visible" in SLIDER_STYLE
+    ex = cnnviz.ConvBackwardExplorer()
+    sections = [ex.root, ex.scatter_x().widget, ex.scatter_w().widget, ex.gather_x().widget]
+    assert all(ex.style_sheet in s.children and "cnnviz-explorer" in s._dom_classes
+               for s in sections)
+    assert ex.style_sheet.value == PAGE_STYLE and ex.style_sheet.layout.display == "none"
+    ex.dy_editor.slider(0, 0).value = 2
+    shown = [v for v in vars(ex).values() if isinstance(v, View)]
+    assert len([v for v in shown if v.value]) >= 4
+    assert all("<style" not in v.value for v in shown)
+    assert "data-cell" in ex.dx_view.value
+    bundle = ex._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    static = data["text/html"]
+    assert static.startswith(PAGE_STYLE) and static.count("<style>") == PAGE_STYLE.count("<style>")
+    bad = cnnviz.PoolWindowsExplorer()
+    bad.size_slider.value = 7  # does not fit: the message shows, without a stylesheet of its own
+    assert "⚠" in bad.message.value and "<style" not in bad.message.value
