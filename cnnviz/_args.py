@@ -36,6 +36,11 @@ def as_array(value, name):
 
 def pair(value, name, minimum):
     """An int or a (rows, cols) pair of ints, each >= ``minimum``; returns a tuple."""
+    if type(value) is int and value >= minimum:  # the common case, checked fast
+        return value, value
+    if (type(value) is tuple and len(value) == 2 and type(value[0]) is int
+            and type(value[1]) is int and min(value) >= minimum):
+        return value
     items = (value, value) if _is_int(value) else value
     try:
         items = tuple(items)

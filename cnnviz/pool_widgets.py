@@ -329,33 +329,49 @@ class PoolBackwardExplorer(_PoolExplorer):
         return self.trace[-1].wins if self.trace else None
 
     def _recompute(self):
+        self.trace = steps.pool_backward_steps(self.dy, self.x, self.size, self.stride,
+                                               self.policy)
+        self._set_n_steps(len(self.trace))
+
+    def _compare_pitfalls(self):
+        """The overwrite bug and the three tie policies, for the sections that show them."""
         x, dy, policy = self.x, self.dy, self.policy
-        trace = steps.pool_backward_steps(dy, x, self.size, self.stride, policy)
         self.wrong_steps = pitfalls.maxpool2d_backward_overwrite_steps(
             dy, x, self.size, self.stride, policy)
         self.overwrite = pitfalls.compare_overwrite(dy, x, self.size, self.stride, policy)
         self.tie_comparison = pitfalls.compare_ties(dy, x, self.size, self.stride)
-        self.trace = trace
-        self._set_n_steps(len(self.trace))
 
     # --- rendering ----------------------------------------------------------------------
     def _render(self):
-        self._render_step()
+        # The running ∂L/∂X and the step first (the main section), then the comparisons.
+        self._render_main_step()
+        self._compare_pitfalls()
+        self._render_other_steps()
         self.ties_view_html.value = pool_views.ties_panels(self.tie_comparison, self.policy)
 
     def _render_step(self, *_):
+        self._render_main_step()
+        self._render_other_steps()
+
+    def _render_main_step(self):
         if not self.trace:
             return
         t = self._shown()
         step = self.trace[t]
         x = self.x
-        self.step_view.value = pool_views.pool_step_panels(step, self.dy, x)
         self.dx_view.value = pool_views.pool_dx_panels(self.trace, t, x.shape)
+        self.step_view.value = pool_views.pool_step_panels(step, self.dy, x)
         self.formula_view.value = _display_math(formulas.pool_local_grad_formula(
             step.i, step.j, x.shape, self.size, self.stride, self.policy,
             values=dict(x=x, dy=self.dy)))
+
+    def _render_other_steps(self):
+        if not self.trace:
+            return
+        t = self._shown()
         self.overwrite_view.value = pool_views.overwrite_panels(
-            step.dX, self.wrong_steps[t], step, self.overwrite, len(self.trace))
+            self.trace[t].dX, self.wrong_steps[t], self.trace[t], self.overwrite,
+            len(self.trace))
         self._render_meeting()
 
     def _render_meeting(self, *_):
