@@ -249,6 +249,7 @@ class MultiChannelExplorer(_GeneralExplorer):
                                             css_class="cnnviz-editor-w"), 290, columns=1)
             editor.add_class(f"cnnviz-editor-w-c{c + 1}")
             editor.on_change(self._kernel_edited)
+            self._keep_twins_in_step(**{f"w{c + 1}": editor})
             self.w_editors.append(editor)
         integer = bool(np.all(self._b == np.round(self._b)))
         slider = widgets.IntSlider if integer else widgets.FloatSlider
@@ -268,14 +269,28 @@ class MultiChannelExplorer(_GeneralExplorer):
         self.root = self._section(
             widgets.HBox([self.channels_view, self.sum_view],
                          layout=widgets.Layout(flex_flow="row wrap", grid_gap="16px")))
+        self._first_section_built = True
         self.refresh()
 
+    def _primary_editors(self):
+        return {f"w{c + 1}": editor for c, editor in enumerate(self.w_editors)}
+
     def _section(self, *views_, player=True):
-        """Pickers, kernel editors, a player if the views follow the step, then ``views_``."""
-        pickers = widgets.HBox([self.image_picker, self.filter_picker, self.bias_slider],
+        """Pickers, kernel editors, a player if the views follow the step, then ``views_``:
+        the explorer's own controls in the first section, twins kept in step in later ones."""
+        controls = [self.image_picker, self.filter_picker, self.bias_slider]
+        if self._first_section_built:
+            controls = [self._twin_control(control) for control in controls]
+        kernels = []
+        for c in range(len(self.w_editors)):
+            editor = self._editor(f"w{c + 1}")
+            if editor is not self.w_editors[c]:
+                _relayout(editor, 290, columns=1).add_class(f"cnnviz-editor-w-c{c + 1}")
+            kernels.append(editor)
+        pickers = widgets.HBox(controls,
                                layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 16px",
                                                      align_items="center"))
-        editors = widgets.HBox(self.w_editors,
+        editors = widgets.HBox(kernels,
                                layout=widgets.Layout(flex_flow="row wrap", grid_gap="10px"))
         steps = [self.add_player("y")] if player else []
         return self._box([self.shapes_view, pickers, editors, *steps, *views_, self.message],
@@ -332,8 +347,9 @@ class MultiChannelExplorer(_GeneralExplorer):
             for c, editor in enumerate(self.w_editors):
                 editor.value = self._w[self.f, c]
             for c, editor in enumerate(self.w_editors):
-                editor.children[0].value = (f"<b style='font-size:1.05em'>W[f={self.f + 1}, "
-                                            f"c={c + 1}]</b>")
+                heading = f"<b style='font-size:1.05em'>W[f={self.f + 1}, c={c + 1}]</b>"
+                for shown in (editor, *self._twins.get(f"w{c + 1}", [])):
+                    shown.children[0].value = heading
             self.bias_slider.description = f"b[f={self.f + 1}]"
             value = self._b[self.f]
             self.bias_slider.min = min(self.bias_slider.min, value)
@@ -436,7 +452,9 @@ class StridedBackwardExplorer(_GeneralExplorer):
         self.padding_slider = _int_slider(padding, 0, 2, "p (padding)", "padding")
         self.w_editor = MatrixEditor(w, "w", "W (kernel)", low, high, css_class="cnnviz-editor-w")
         self.w_editor.on_change(self.refresh)
+        self._keep_twins_in_step(w=self.w_editor)
         self._dy_editors = {}
+        self._dy_twin_boxes = []
         self.dy_box = widgets.VBox([self._dy_editor(dy)])
         self.stride_slider.observe(self.refresh, names="value")
         self.padding_slider.observe(self.refresh, names="value")
@@ -445,22 +463,64 @@ class StridedBackwardExplorer(_GeneralExplorer):
         self.dw_view = _html("cnnviz-strided-dw")
         self.matrix_form_view = _html("cnnviz-strided-matrix-form")
         self.root = self._section(self.player, self.dx_view)
+        self._first_section_built = True
         self.refresh()
 
     def _section(self, *views_):
-        settings = widgets.HBox([self.stride_slider, self.padding_slider])
-        editors = widgets.HBox([self.w_editor, self.dy_box],
+        """Settings, editors and ``views_``: the explorer's own controls in the first section,
+        twins kept in step in the later ones."""
+        if self._first_section_built:
+            sliders = [self._twin_control(self.stride_slider),
+                       self._twin_control(self.padding_slider)]
+            dy_box = widgets.VBox([self._dy_twin()])
+            self._dy_twin_boxes.append(dy_box)
+        else:
+            sliders, dy_box = [self.stride_slider, self.padding_slider], self.dy_box
+        editors = widgets.HBox([self._editor("w"), dy_box],
                                layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
-        return self._box([settings, self.message, editors, *views_], "cnnviz-strided-backward")
+        return self._box([widgets.HBox(sliders), self.message, editors, *views_],
+                         "cnnviz-strided-backward")
+
+    def _primary_editors(self):
+        return {"w": self.w_editor}
+
+    @staticmethod
+    def _dy_layout(editor):
+        return _relayout(editor, max(190, min(250, 940 // editor.shape[1] - 4)),
+                         description_width="60px")
 
     def _dy_editor(self, values):
         values = np.asarray(values, dtype=float)
-        editor = _relayout(MatrixEditor(values, "∂L/∂y", "∂L/∂Y (given)", self._low, self._high,
-                                        label="∂L/∂y", css_class="cnnviz-editor-dy", css_name="dy"),
-                           max(190, min(250, 940 // values.shape[1] - 4)), description_width="60px")
+        editor = self._dy_layout(MatrixEditor(
+            values, "∂L/∂y", "∂L/∂Y (given)", self._low, self._high, label="∂L/∂y",
+            css_class="cnnviz-editor-dy", css_name="dy"))
         editor.on_change(self.refresh)
         self._dy_editors[values.shape] = editor
         return editor
+
+    def _dy_twin(self):
+        """A twin of the current ∂L/∂Y editor for a later section."""
+        twin = self._dy_layout(self.dy_editor.twin())
+        twin.on_change(self._dy_twin_moved)
+        return twin
+
+    def _dy_twin_moved(self, twin):
+        primary = self.dy_editor
+        if twin.shape != primary.shape:
+            return
+        with primary.hold_sync():  # the views first, the other sliders after
+            primary.set_quietly(twin.value)
+            self.refresh()
+
+    def _sync_dy_twins(self):
+        """After the views: every section's ∂L/∂Y twin has the current shape and values."""
+        primary = self.dy_editor
+        for box in self._dy_twin_boxes:
+            twin = box.children[0]
+            if twin.shape != primary.shape:
+                box.children = [self._dy_twin()]
+            else:
+                twin.set_quietly(primary.value)
 
     # --- state --------------------------------------------------------------------------
     @property
@@ -525,6 +585,7 @@ class StridedBackwardExplorer(_GeneralExplorer):
                                                      self.padding)
         self.matrix_form_view.value = gviews.full_convolution_panels(
             self.two_ways, self.w.shape, (self.stride,) * 2, (self.padding,) * 2)
+        self._sync_dy_twins()
 
     def _render_step(self):
         if not self.trace:

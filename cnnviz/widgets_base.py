@@ -308,16 +308,50 @@ class Explorer:
         if not self._first_section_built:
             return primary
         twin = primary.twin()
+        twin.children[0].value = primary.children[0].value  # the heading as it reads now
         twin.on_change(lambda editor, name=name: self._twin_moved(name, editor))
         self._twins.setdefault(name, []).append(twin)
         return twin
 
     def _twin_moved(self, name, twin):
+        """As if the student had moved the explorer's own editor: its callbacks run (the
+        views, then the other twins); its sliders reach the browser last."""
         primary = self._primary_editors()[name]
-        with primary.hold_sync():  # the views first, the other sliders after
+        with primary.hold_sync():
             primary.set_quietly(twin.value)
-            self.refresh()
-        self._sync_twins(name, moved=twin)
+            primary._fire()
+
+    def _twin_control(self, control):
+        """A copy of a slider or toggle buttons for a later section, kept in step both ways.
+
+        A change in the copy moves the explorer's own control (whose observers refresh the
+        views; its own message waits until after them); a change of the explorer's control
+        moves the copy after the views.
+        """
+        if isinstance(control, widgets.ToggleButtons):
+            twin = widgets.ToggleButtons(
+                options=control.options, value=control.value, description=control.description,
+                style={"button_width": control.style.button_width,
+                       "description_width": control.style.description_width})
+        else:
+            twin = type(control)(value=control.value, min=control.min, max=control.max,
+                                 step=control.step, description=control.description,
+                                 continuous_update=control.continuous_update,
+                                 layout=widgets.Layout(width=control.layout.width),
+                                 style={"description_width": control.style.description_width})
+            for trait in ("min", "max"):
+                traitlets.dlink((control, trait), (twin, trait))
+        traitlets.dlink((control, "description"), (twin, "description"))
+        for name in control._dom_classes:
+            twin.add_class(name)
+
+        def to_control(change):
+            with control.hold_sync():
+                control.value = change["new"]
+
+        twin.observe(to_control, names="value")
+        control.observe(lambda change: setattr(twin, "value", change["new"]), names="value")
+        return twin
 
     def _sync_twins(self, name, moved=None):
         """After the views: every twin of ``name`` shows the explorer's values again."""

@@ -394,6 +394,60 @@ def test_strided_backward_summary_sections_and_classes():
     assert "cnnviz-slider-stride" in ex.stride_slider._dom_classes
 
 
+def _find(widget, css):
+    """The widgets under ``widget`` (itself included) with the CSS class ``css``."""
+    found = [widget] if css in getattr(widget, "_dom_classes", ()) else []
+    for child in getattr(widget, "children", ()):
+        found += _find(child, css)
+    return found
+
+
+def test_strided_sections_have_their_own_sliders_kept_in_step():
+    """Later sections get twin sliders (stride, padding, W, ∂L/∂Y of the current shape)."""
+    ex = StridedBackwardExplorer()
+    weights, full = ex.weights().widget, ex.full_convolution().widget
+    stride = [_find(s, "cnnviz-slider-stride")[0] for s in (ex.root, weights, full)]
+    assert len({id(s) for s in stride}) == 3 and stride[0] is ex.stride_slider
+    stride[2].value = 1  # the student changes the stride in the full-convolution section
+    assert ex.stride == 1 and stride[1].value == 1 and ex.dy_editor.shape == (5, 5)
+    dy_twins = [_find(s, "cnnviz-editor-dy")[0] for s in (weights, full)]
+    assert all(t is not ex.dy_editor and t.shape == (5, 5) for t in dy_twins)
+    dy_twins[0].slider(4, 4).value = -3  # ∂L/∂y55, in the weights section
+    assert ex.dy[4, 4] == -3 and dy_twins[1].value[4, 4] == -3
+    w_twin = _find(full, "cnnviz-editor-w")[0]
+    assert w_twin is not ex.w_editor
+    w_twin.slider(0, 0).value = 4
+    assert ex.w[0, 0] == 4 and _find(weights, "cnnviz-editor-w")[0].value[0, 0] == 4
+    dx = ops.conv2d_backward(ex.dy, ex.x, ex.w, 0.0, 1, ex.padding)[0]
+    np.testing.assert_allclose(ex.dx, dx)
+    np.testing.assert_allclose(ex.two_ways.dx_full, dx)
+    ex.stride_slider.value = 3  # and back in the explorer's own section
+    assert [s.value for s in stride] == [3, 3, 3]
+    assert all(_find(s, "cnnviz-editor-dy")[0].shape == ex.dy_editor.shape for s in (weights, full))
+
+
+def test_multichannel_batch_section_has_its_own_controls_kept_in_step():
+    ex = MultiChannelExplorer()
+    batch = ex.batch().widget
+    picker = _find(batch, "cnnviz-filter-picker")[0]
+    kernel = _find(batch, "cnnviz-editor-w-c2")[0]
+    bias = _find(batch, "cnnviz-slider-b")[0]
+    assert picker is not ex.filter_picker and kernel is not ex.w_editors[1]
+    assert bias is not ex.bias_slider
+    picker.value = 1  # output channel 2, picked in the batch section
+    assert ex.f == 1 and "f=2" in kernel.children[0].value and bias.description == "b[f=2]"
+    np.testing.assert_array_equal(kernel.value, ex.w[1, 1])
+    kernel.slider(0, 0).value = 3  # W[f=2, c=2]_11 from the batch section
+    bias.value = -2
+    assert ex.w[1, 1, 0, 0] == 3 and ex.w_editors[1].value[0, 0] == 3 and ex.b[1] == -2
+    y = ops.conv2d_forward(ex.x, ex.w, ex.b)
+    shown = {k: float(v) for k, v in views.shown_cells(ex.batch_view.value).items()}
+    assert len(shown) >= y[0, 1].size
+    np.testing.assert_allclose(named(table(ex.sum_view, -1), "y", y.shape[2:]), y[0, 1])
+    ex.w_editors[0].slider(0, 0).value = -1  # and in the explorer's own section
+    assert _find(batch, "cnnviz-editor-w-c1")[0].value[0, 0] == -1
+
+
 # ---------------------------------------------------------------------------------------
 # Layers
 # ---------------------------------------------------------------------------------------
