@@ -163,10 +163,11 @@ class ConvForwardExplorer(_ConvExplorer):
 
     def _render_step(self):
         step = self.trace[self.player.step]
+        # Y first: the result the sliders feed (each view is one message to the browser)
+        self.output_view.value = views.row(views.conv_output_panel(step))
         self.input_view.value = views.row(views.conv_input_panel(step, self.x))
         self.arithmetic_view.value = views.row(views.conv_forward_arithmetic(
             step, self.w, self._bias_symbol(step.i, step.j)))
-        self.output_view.value = views.row(views.conv_output_panel(step))
         self.formula_view.value = _display_math(formulas.conv_output_formula(
             step.i, step.j, self.x.shape, self.w.shape, values=self._values(),
             bias="shared" if self.shared else "position"))

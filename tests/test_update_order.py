@@ -111,3 +111,23 @@ def test_views_carry_no_stylesheet_and_every_section_carries_the_page_style():
     bad = cnnviz.PoolWindowsExplorer()
     bad.size_slider.value = 7  # does not fit: the message shows, without a stylesheet of its own
     assert "⚠" in bad.message.value and "<style" not in bad.message.value
+
+
+FIRST_VIEW = {  # what a slider feeds most directly: the result, sent before anything else
+    "ConvForwardExplorer": "output_view",
+    "ConvBackwardExplorer": "dx_view",
+    "PoolForwardExplorer": "input_view",
+    "PoolWindowsExplorer": "windows_view",
+    "PoolBackwardExplorer": "dx_view",
+    "MultiChannelExplorer": "channels_view",
+    "StridedBackwardExplorer": "dx_view",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIRST_VIEW))
+def test_the_result_view_is_the_first_message_after_a_slider_move(name, sent):
+    ex = getattr(cnnviz, name)()
+    sent.clear()
+    from_browser(*moved_widget(name, ex), sent)
+    views = [w for w in sent if kind(w, ex) == "view"]
+    assert views and views[0] is getattr(ex, FIRST_VIEW[name])
