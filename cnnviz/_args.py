@@ -190,6 +190,10 @@ def pool_arguments(x, size, stride):
     x = as_array(x, "x")
     if x.ndim not in (2, 4):
         raise ValueError(f"x must be 2-D (H, W) or 4-D (N, C, H, W), got shape {x.shape}")
+    if np.isnan(x).any():
+        where = tuple(int(i) for i in np.argwhere(np.isnan(x))[0])
+        raise ValueError(f"x has NaN at index {where}: max pooling compares the values of a "
+                         f"window, and NaN is neither larger nor smaller than any number")
     size = pair(size, "size", 1)
     stride = pair(stride, "stride", 1)
     out_hw = output_shape(x.shape[-2:], size, stride, what="pooling window")

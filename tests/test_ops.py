@@ -525,6 +525,14 @@ BAD_INPUTS = {
         "conv2d_forward", ([[1j, 2, 3], [4, 5, 6], [7, 8, 9]], ONES_2x2, 0.0), {}, TypeError,
         r"x must hold real numbers",
     ),
+    "pool_x_with_nan": (
+        "maxpool2d_forward", ([[1, 2, 3], [4, np.nan, 6], [7, 8, 9]],), {}, ValueError,
+        r"x has NaN at index \(1, 1\): max pooling compares",
+    ),
+    "pool_backward_x_with_nan_4d": (
+        "maxpool2d_backward", (np.ones((1, 1, 2, 2)), np.where(np.eye(3) > 0, np.nan, 1.0)[None, None]),
+        {}, ValueError, r"x has NaN at index \(0, 0, 0, 0\)",
+    ),
     "unknown_ties_policy": (
         "maxpool2d_backward", (ONES_2x2, ONES_3x3), {"ties": "max"}, ValueError,
         r"ties must be one of \('first', 'all', 'split'\), got 'max'",
