@@ -41,7 +41,7 @@ EXTRA_STYLE = """<style>
 .cnnviz-view table.cv-m td.cv-ins .cv-num{color:#6b6b6b}
 .cnnviz-view.cv-compact .cv-row{gap:10px}
 .cnnviz-view.cv-compact table.cv-m{border-spacing:3px}
-.cnnviz-view.cv-compact table.cv-m td{min-width:3em;height:2.6em;padding:11px 2px 1px 2px}
+.cnnviz-view.cv-compact table.cv-m td{min-width:3em;height:2.6em;padding:0 2px 1px 2px}
 .cnnviz-view .cv-op{display:inline-block;font-size:2em;font-weight:700;align-self:center;padding:0 2px}
 .cnnviz-view .cv-stack{display:flex;flex-direction:column;align-items:center;gap:2px}
 .cnnviz-view .cv-stack .cv-op{padding:0;font-size:1.6em;line-height:1}

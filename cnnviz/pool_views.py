@@ -75,7 +75,7 @@ def _paren(value):
 
 # Gradient tables carry long cell labels (∂L/∂x₂₂) next to a mark: give their cells room.
 WIDE_STYLE = (
-    "<style>.cnnviz-view .cv-wide table.cv-m td{min-width:5.4em;padding-top:1.05em}</style>")
+    "<style>.cnnviz-view .cv-wide table.cv-m td{min-width:5.4em}</style>")
 
 
 def _view(*parts):
