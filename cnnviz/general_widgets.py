@@ -362,14 +362,17 @@ class MultiChannelExplorer(_GeneralExplorer):
     # --- update -------------------------------------------------------------------------
     def _recompute(self):
         args = (self.stride, self.padding, self.dilation)
-        result = geometry.channel_sum(self._x, self._w, self._b, self.n, self.f, *args)
-        traces = [steps.conv_forward_steps(self._x[self.n, c], self._w[self.f, c], 0.0, *args)
-                  for c in range(self._x.shape[1])]
-        self.result, self.traces = result, traces
-        self._set_n_steps(len(traces[0]))
+        self.traces = [steps.conv_forward_steps(self._x[self.n, c], self._w[self.f, c], 0.0, *args)
+                       for c in range(self._x.shape[1])]
+        self._set_n_steps(len(self.traces[0]))
 
     def _render(self):
-        self._render_step()  # the channels and their sum first: what a slider feeds
+        # The channels first (what a slider feeds; their traces hold each Z), then the sum
+        # over the channels and the whole batch.
+        self._render_channels()
+        self.result = geometry.channel_sum(self._x, self._w, self._b, self.n, self.f,
+                                           self.stride, self.padding, self.dilation)
+        self._render_sum()
         self.shapes_view.value = gviews.shapes_line(self._x.shape, self._w.shape, self._b.shape,
                                                     self.result.all_y.shape)
         self.batch_view.value = gviews.view_row(
@@ -378,13 +381,19 @@ class MultiChannelExplorer(_GeneralExplorer):
     def _render_step(self):
         if self.result is None:
             return
+        self._render_channels()
+        self._render_sum()
+
+    def _render_channels(self):
         t = self.player.step
         padding = _pair(self.padding)
         columns = [gviews.channel_column(c, self.n, self.f, self._x[self.n, c], self._w[self.f, c],
-                                         self.result.maps[c], self.traces[c][t], padding)
-                   for c in range(self._x.shape[1])]
+                                         trace[-1].Y, trace[t], padding)
+                   for c, trace in enumerate(self.traces)]
         self.channels_view.value = gviews.view_row(*columns, compact=True)
-        step = self.traces[0][t]
+
+    def _render_sum(self):
+        step = self.traces[0][self.player.step]
         self.sum_view.value = gviews.view_row(gviews.channel_sum_panel(
             self.result.maps, self.result.bias, self.result.y, self.f, (step.i, step.j)))
 

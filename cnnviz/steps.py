@@ -164,10 +164,16 @@ def window_coordinates(i, j, kernel, stride=1, padding=0, dilation=1):
 
 
 def _taps_inside(rows, cols, shape):
-    """Where the taps that fall inside x (not in the padding) sit: (index into x, into w)."""
+    """Where the taps that fall inside x (not in the padding) sit: (index into x, into w).
+
+    Each index is a (column, row) pair of integer arrays, as ``np.ix_`` gives (built
+    directly: this runs for every window of every trace an explorer draws).
+    """
     row_ok = (rows >= 0) & (rows < shape[0])
     col_ok = (cols >= 0) & (cols < shape[1])
-    return np.ix_(rows[row_ok], cols[col_ok]), np.ix_(row_ok, col_ok)
+    in_x = (rows[row_ok][:, None], cols[col_ok][None, :])
+    in_w = (np.flatnonzero(row_ok)[:, None], np.flatnonzero(col_ok)[None, :])
+    return in_x, in_w
 
 
 def _window_at(x, i, j, kernel, stride, padding, dilation):
