@@ -230,7 +230,10 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.check_button.add_class("cnnviz-gradient-check-button")
         self.check_button.on_click(self.run_gradient_check)
         self.check_view = _html("cnnviz-gradient-check")
-        self.root = self._section(self.dx_view, self.dw_view, self.db_view)
+        # b itself is in no gradient: the bias-mode switch, not its sliders (the gradient
+        # check section has them)
+        self.root = self._section(self.dx_view, self.dw_view, self.db_view,
+                                  editors=("x", "w", "dy", "bias_mode"))
         self._first_section_built = True
         self.refresh()
 

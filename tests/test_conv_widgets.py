@@ -258,3 +258,25 @@ def test_sections_have_their_own_sliders_kept_in_step():
     np.testing.assert_array_equal(as_matrix(shown(ex.dx_view, 2), "∂L/∂x", (3, 3)), dx)
     ex.dy_editor.slider(0, 0).value = 3  # and in the explorer itself
     assert [t.value[0, 0] for t in twins] == [3, 3]
+
+
+def _classes_under(widget):
+    found = set(getattr(widget, "_dom_classes", ()))
+    for child in getattr(widget, "children", ()):
+        found |= _classes_under(child)
+    return found
+
+
+def test_backward_shows_b_sliders_only_where_b_matters():
+    """b appears in no gradient: the main section has the bias switch but no b sliders; the
+    gradient check, which runs the forward pass, has them."""
+    ex = ConvBackwardExplorer()
+    main = _classes_under(ex.root)
+    assert "cnnviz-bias-mode" in main and "cnnviz-editor-b" not in main
+    assert {"cnnviz-editor-x", "cnnviz-editor-w", "cnnviz-editor-dy"} <= main
+    check = _classes_under(ex.gradient_check().widget)
+    assert {"cnnviz-editor-b", "cnnviz-slider-b", "cnnviz-bias-mode"} <= check
+    before = (ex.dx.copy(), ex.dw.copy(), np.copy(ex.db))
+    ex.b_editor.slider(0, 0).value = 5  # moving b changes no gradient
+    for old, new in zip(before, (ex.dx, ex.dw, ex.db)):
+        np.testing.assert_array_equal(old, new)

@@ -25,7 +25,9 @@
 # $$\frac{\partial L}{\partial x_{rc}} = \sum_{i,j} \frac{\partial L}{\partial y_{ij}}\,\frac{\partial y_{ij}}{\partial x_{rc}},\qquad
 #   \frac{\partial y_{ij}}{\partial x_{rc}} = \text{the weight that multiplies } x_{rc} \text{ in } y_{ij} \text{ (or 0)}.$$
 #
-# In the explorers below you set $\partial L/\partial Y$ with sliders, like $X$, $W$ and $b$.
+# In the explorers below you set $\partial L/\partial Y$ with sliders, like $X$ and $W$. The values of $b$ appear in no
+# gradient (each $y_{ij}$ holds its bias with coefficient 1), so these explorers leave their sliders out; what
+# matters is how the bias is shared, and that switch is there. The gradient check at the end has every slider.
 
 # %%
 import numpy as np
