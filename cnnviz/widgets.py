@@ -36,8 +36,16 @@ def _math(css_class):
     return view
 
 
-def _display_math(*equations):
-    """LaTeX equations as display math, one per line, large enough to read projected."""
+def _display_math(*equations, aligned=False):
+    r"""LaTeX equations as display math, one per line, large enough to read projected;
+    ``aligned``: one block whose lines line up on their first "=" (a list of equations).
+
+    >>> print(_display_math("a = 1", "bb = 2", aligned=True))
+    <div style='font-size:1.15em;color:#111'><div style='margin:4px 0'>$$\begin{aligned}a &= 1 \\[5pt] bb &= 2\end{aligned}$$</div></div>
+    """
+    if aligned and all("=" in eq for eq in equations):
+        lines = r" \\[5pt] ".join(eq.replace("=", "&=", 1) for eq in equations)
+        equations = [rf"\begin{{aligned}}{lines}\end{{aligned}}"]
     body = "".join(f"<div style='margin:4px 0'>$${eq}$$</div>" for eq in equations)
     return f"<div style='font-size:1.15em;color:#111'>{body}</div>"
 
@@ -159,7 +167,7 @@ class ConvForwardExplorer(_ConvExplorer):
         self._render_step()
         eqs = formulas.conv_forward_equations(self.x.shape, self.w.shape, values=self._values(),
                                               bias="shared" if self.shared else "position")
-        self.equations_view.value = _display_math(*eqs)
+        self.equations_view.value = _display_math(*eqs, aligned=True)
 
     def _render_step(self):
         step = self.trace[self.player.step]
@@ -281,11 +289,11 @@ class ConvBackwardExplorer(_ConvExplorer):
         values = self._values(dy=self.dy)
         shape = dict(x_shape=self.x.shape, w_shape=self.w.shape)
         self.dx_equations_view.value = _display_math(
-            *formulas.conv_input_grad_equations(**shape, values=values))
+            *formulas.conv_input_grad_equations(**shape, values=values), aligned=True)
         self.dw_equations_view.value = _display_math(
-            *formulas.conv_weight_grad_equations(**shape, values=values))
+            *formulas.conv_weight_grad_equations(**shape, values=values), aligned=True)
         self.db_equations_view.value = _display_math(*formulas.conv_bias_grad_equations(
-            **shape, bias="shared" if self.shared else "position", values=values))
+            **shape, bias="shared" if self.shared else "position", values=values), aligned=True)
 
     def _render_step(self):
         step = self.trace[self.player.step]

@@ -68,11 +68,15 @@ def test_forward_formula_has_the_numbers_of_the_sliders():
     assert ex.formula_view.value.count("$$") == 2
     assert r"y_{22} = w_{11} \cdot x_{22}" in ex.formula_view.value
     assert ex.formula_view.value.rstrip("$</div>").endswith(f"= {views.format_number(y22)}")
-    # and the four equations list every output with its value
+    # and the four equations list every output with its value, one aligned line each
     eqs = ex.equations_view.value
-    for (i, j), v in np.ndenumerate(cnnviz.conv2d_forward(ex.x, ex.w, ex.b)):
-        assert f"y_{{{i + 1}{j + 1}}} =" in eqs
-        assert f"= {views.format_number(v)}$$" in eqs
+    assert eqs.count("$$") == 2 and r"\begin{aligned}" in eqs
+    lines = eqs.split("$$")[1].removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+    lines = lines.split(r" \\[5pt] ")
+    for line, ((i, j), v) in zip(lines, np.ndenumerate(cnnviz.conv2d_forward(ex.x, ex.w, ex.b)),
+                                 strict=True):
+        assert line.startswith(f"y_{{{i + 1}{j + 1}}} &=")
+        assert line.endswith(f"= {views.format_number(v)}")
 
 
 def test_slider_change_updates_the_view_while_playing():
