@@ -15,17 +15,22 @@ from .views import cell_name, message_html, subscript
 
 __all__ = ["MatrixEditor", "StepPlayer", "Explorer", "View", "PAGE_STYLE"]
 
-# ipywidgets' slider CSS gives each handle ``backface-visibility: hidden`` and the moving parts
-# ``will-change: transform``: compositing work for every slider on the page, each frame. On a
-# notebook page with a hundred sliders that made a frame cost ~6 ms more (measured in
-# Chromium); plain 2-D sliders look the same without.
-SLIDER_STYLE = ("<style>.cnnviz-explorer .widget-slider .noUi-handle{"
-                "-webkit-backface-visibility:visible;backface-visibility:visible}"
-                ".cnnviz-explorer .widget-slider .noUi-connect,"
-                ".cnnviz-explorer .widget-slider .noUi-origin{will-change:auto}</style>")
+# Controls, restyled inside the explorers:
+# - ipywidgets' slider CSS gives each handle ``backface-visibility: hidden`` and the moving
+#   parts ``will-change: transform``: compositing work for every slider on the page, each
+#   frame. On a notebook page with a hundred sliders that made a frame cost ~6 ms more
+#   (measured in Chromium); plain 2-D sliders look the same without.
+# - ToggleButtons put their description on a line of its own, above the buttons; in a row
+#   it reads like the sliders' descriptions.
+CONTROL_STYLE = ("<style>.cnnviz-explorer .widget-slider .noUi-handle{"
+                 "-webkit-backface-visibility:visible;backface-visibility:visible}"
+                 ".cnnviz-explorer .widget-slider .noUi-connect,"
+                 ".cnnviz-explorer .widget-slider .noUi-origin{will-change:auto}"
+                 ".cnnviz-explorer .widget-toggle-buttons{display:flex;align-items:center}"
+                 "</style>")
 
 # Every stylesheet of the views, once per explorer section (see View).
-PAGE_STYLE = views.STYLE + pool_views.WIDE_STYLE + general_views.EXTRA_STYLE + SLIDER_STYLE
+PAGE_STYLE = views.STYLE + pool_views.WIDE_STYLE + general_views.EXTRA_STYLE + CONTROL_STYLE
 
 _STYLE_BLOCK = re.compile(r"<style>.*?</style>", flags=re.S)
 

@@ -91,9 +91,9 @@ def test_twin_sliders_follow_the_views(sent):
 def test_views_carry_no_stylesheet_and_every_section_carries_the_page_style():
     """A <style> element replaced on every update makes the browser re-match the whole page:
     live views hold none; each section shows the explorer's style sheet once (unchanged)."""
-    from cnnviz.widgets_base import PAGE_STYLE, SLIDER_STYLE, View
+    from cnnviz.widgets_base import CONTROL_STYLE, PAGE_STYLE, View
 
-    assert SLIDER_STYLE in PAGE_STYLE and "backface-visibility:visible" in SLIDER_STYLE
+    assert CONTROL_STYLE in PAGE_STYLE and "backface-visibility:visible" in CONTROL_STYLE
     ex = cnnviz.ConvBackwardExplorer()
     sections = [ex.root, ex.scatter_x().widget, ex.scatter_w().widget, ex.gather_x().widget]
     assert all(ex.style_sheet in s.children and "cnnviz-explorer" in s._dom_classes
