@@ -113,8 +113,11 @@ def _cell_names(symbol, r, c, named):
     """(data-cell name escaped, label HTML or '') of the cell (r, c) of a table of ``symbol``."""
     if not named:
         return html.escape(f"pad({r + 1},{c + 1})"), ""
-    return (html.escape(cell_name(symbol, r, c)),
-            f'<span class="cv-lab">{_cell_label_html(symbol, r, c)}</span>')
+    # the corner label in unicode subscripts (x₁₂), as on the sliders: no <sub> element for
+    # each of the hundreds of cells a view redraws
+    name = cell_name(symbol, r, c)
+    label = html.escape(symbol + subscript(name[len(symbol):]))
+    return html.escape(name), f'<span class="cv-lab">{label}</span>'
 
 
 def matrix_table(values, symbol, *, classes=None, marks=None, notes=None, pending=None,
