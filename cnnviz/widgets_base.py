@@ -27,6 +27,8 @@ CONTROL_STYLE = ("<style>.cnnviz-explorer .widget-slider .noUi-handle{"
                  ".cnnviz-explorer .widget-slider .noUi-connect,"
                  ".cnnviz-explorer .widget-slider .noUi-origin{will-change:auto}"
                  ".cnnviz-explorer .widget-toggle-buttons{display:flex;align-items:center}"
+                 ".cnnviz-explorer .widget-toggle-buttons>.widget-label{text-align:right;"
+                 "margin-right:4px;flex-shrink:0}"
                  "</style>")
 
 # Every stylesheet of the views, once per explorer section (see View).
