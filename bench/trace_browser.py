@@ -10,6 +10,7 @@ leaves. The page logs the key press and the first DOM change of each widget. Bot
 the machine's wall clock, so one timeline shows, in ms after the key press:
 
   K recv / K send    the kernel gets the slider's value / sends a widget's new state
+  K message          any other message the kernel sends (status busy / idle ...)
   B change           a widget's DOM changed in the page (the first change per widget)
   B task (--tasks)   the browser's main thread was busy >= 0.3 ms (Chromium tracing): frames
                      (layout, paint, hit test, layerize) and message handling
@@ -43,6 +44,17 @@ def _logged_set_state(self, sync_data):
                             ",".join(sync_data)]) + "\\n"); _log.flush()
     return _set_state(self, sync_data)
 _widgets.Widget.set_state = _logged_set_state
+_session = get_ipython().kernel.session
+_session_send = _session.send
+def _logged_session_send(stream, msg_or_type, *args, _log=_log, _json=_json, _time=_time,
+                         _session_send=_session_send, **kwargs):
+    kind = msg_or_type if isinstance(msg_or_type, str) else msg_or_type.get("msg_type", "?")
+    if kind != "comm_msg":  # widget messages are logged above
+        content = kwargs.get("content") or (args[0] if args else None) or {{}}
+        _log.write(_json.dumps([_time.time() * 1e3, "K message", kind,
+                                str(content.get("execution_state", ""))]) + "\\n"); _log.flush()
+    return _session_send(stream, msg_or_type, *args, **kwargs)
+_session.send = _logged_session_send
 """
 
 PAGE_LOG = """root => {
