@@ -84,14 +84,10 @@ def _relayout(editor, width, columns=None, description_width=None):
     return editor
 
 
-class _GeneralExplorer(Explorer):
-    """Explorer + a root box with this notebook's CSS classes."""
-
-
 # ---------------------------------------------------------------------------------------
 # Output size
 # ---------------------------------------------------------------------------------------
-class OutputSizeExplorer(_GeneralExplorer):
+class OutputSizeExplorer(Explorer):
     """H, W, K, padding, stride, dilation -> the output size, and where every window lands.
 
     Sliders: ``height_slider`` (H), ``width_slider`` (W), ``kernel_slider`` (K, square),
@@ -210,7 +206,7 @@ class OutputSizeExplorer(_GeneralExplorer):
 # ---------------------------------------------------------------------------------------
 # Several input channels, several output channels, a batch
 # ---------------------------------------------------------------------------------------
-class MultiChannelExplorer(_GeneralExplorer):
+class MultiChannelExplorer(Explorer):
     """Y[n, f] = sum over input channels c of X[n, c] ⋆ W[f, c], + b[f], one position per step.
 
     x (N, C, H, W), w (F, C, KH, KW), b (F,); stride, padding, dilation as in the ops.
@@ -435,7 +431,7 @@ def _pair(value):
 # ---------------------------------------------------------------------------------------
 # The backward pass with stride and padding
 # ---------------------------------------------------------------------------------------
-class StridedBackwardExplorer(_GeneralExplorer):
+class StridedBackwardExplorer(Explorer):
     """∂L/∂X of a strided, padded convolution, step by step on the padded grid, and as a full
     convolution of ∂L/∂Y (zeros inserted) with the rotated kernel.
 
@@ -491,7 +487,7 @@ class StridedBackwardExplorer(_GeneralExplorer):
                          "cnnviz-strided-backward")
 
     def _primary_editors(self):
-        return {"w": self.w_editor}
+        return {"w": self.w_editor, "dy": self.dy_editor}  # ∂L/∂Y: the current shape's
 
     @staticmethod
     def _dy_layout(editor):
@@ -508,18 +504,12 @@ class StridedBackwardExplorer(_GeneralExplorer):
         return editor
 
     def _dy_twin(self):
-        """A twin of the current ∂L/∂Y editor for a later section."""
+        """A twin of the current ∂L/∂Y editor for a later section. ∂L/∂Y changes shape with
+        the settings, so its twins are kept in step here (``_sync_dy_twins``), not by
+        ``_editor``; a move goes through ``_twin_moved`` as any twin's."""
         twin = self._dy_layout(self.dy_editor.twin())
-        twin.on_change(self._dy_twin_moved)
+        twin.on_change(lambda editor: self._twin_moved("dy", editor))
         return twin
-
-    def _dy_twin_moved(self, twin):
-        primary = self.dy_editor
-        if twin.shape != primary.shape:
-            return
-        with primary.hold_sync():  # the views first, the other sliders after
-            primary.set_quietly(twin.value)
-            self.refresh()
 
     def _sync_dy_twins(self):
         """After the views: every section's ∂L/∂Y twin has the current shape and values."""

@@ -83,7 +83,7 @@ class PoolForwardExplorer(_PoolExplorer):
         self.input_view = _html("cnnviz-pool-input")
         self.formula_view = _math("cnnviz-pool-formula")
         self.root = self._box([self.x_editor, self.player, self.input_view, self.formula_view,
-                           self.message], "cnnviz-pool-forward")
+                               self.message], "cnnviz-pool-forward")
         self.refresh()
 
     @property
@@ -165,7 +165,7 @@ class PoolWindowsExplorer(_PoolExplorer):
         self.formula_view = _math("cnnviz-pool-size-formula")
         controls = _wrap(self.size_slider, self.stride_slider, self.new_input)
         self.root = self._box([controls, self.message, self.player, self.windows_view,
-                           self.formula_view], "cnnviz-pool-windows")
+                               self.formula_view], "cnnviz-pool-windows")
         self.refresh()
 
     def _draw(self, shape):
@@ -301,7 +301,7 @@ class PoolBackwardExplorer(_PoolExplorer):
         editors = _wrap(self._editor("dy"), self._editor("x"))
         player = player if player is not None else self.add_player("X′")
         return self._box([editors, self.ties, player, *parts, self.message],
-                     "cnnviz-pool-backward")
+                         "cnnviz-pool-backward")
 
     def _primary_editors(self):
         return {"x": self.x_editor, "dy": self.dy_editor}
@@ -369,9 +369,9 @@ class PoolBackwardExplorer(_PoolExplorer):
         if not self.trace:
             return
         t = self._shown()
+        step = self.trace[t]
         self.overwrite_view.value = pool_views.overwrite_panels(
-            self.trace[t].dX, self.wrong_steps[t], self.trace[t], self.overwrite,
-            len(self.trace))
+            step.dX, self.wrong_steps[t], step, self.overwrite, len(self.trace))
         self._render_meeting()
 
     def _render_meeting(self, *_):

@@ -91,13 +91,13 @@ def cell_name(symbol, r, c):
     return f"{symbol}{r}{sep}{c}"
 
 
-# The two helpers below run for every cell of every table on every slider move; views are
-# rebuilt whole, so they are cached (a few thousand distinct entries at most).
 def _cell_label_html(symbol, r, c):
     name = cell_name(symbol, r, c)
     return f"{html.escape(symbol)}<sub>{html.escape(name[len(symbol):])}</sub>"
 
 
+# The helpers below run for every cell of every table on every slider move; views are
+# rebuilt whole, so they are cached (a few thousand distinct entries at most).
 @functools.lru_cache(maxsize=4096)
 def _escaped_number(value):
     return html.escape(format_number(value))

@@ -37,6 +37,15 @@ PAGE_STYLE = views.STYLE + pool_views.WIDE_STYLE + general_views.EXTRA_STYLE + C
 _STYLE_BLOCK = re.compile(r"<style>.*?</style>", flags=re.S)
 
 
+def _holding(widgets_):
+    """A context in which the changes of ``widgets_`` reach the browser only at its end
+    (sent in the reverse order of ``widgets_``)."""
+    stack = contextlib.ExitStack()
+    for widget in widgets_:
+        stack.enter_context(widget.hold_sync())
+    return stack
+
+
 class View(widgets.HTML):
     """An HTML view of an explorer: the view functions' HTML without its ``<style>`` blocks.
 
@@ -139,11 +148,7 @@ class MatrixEditor(widgets.VBox):
 
     def hold_sync(self):
         """A context in which the sliders' changes reach the browser only at its end."""
-        stack = contextlib.ExitStack()
-        for row in self.sliders:
-            for slider in row:
-                stack.enter_context(slider.hold_sync())
-        return stack
+        return _holding(s for row in self.sliders for s in row)
 
     def twin(self):
         """A new editor with the same settings and values (for a section shown on its own).
@@ -248,10 +253,7 @@ class StepPlayer(widgets.VBox):
 
     def hold_sync(self):
         """A context in which the player's changes reach the browser only at its end."""
-        stack = contextlib.ExitStack()
-        for widget in (self.play, self.scrubber, self.status):
-            stack.enter_context(widget.hold_sync())
-        return stack
+        return _holding((self.play, self.scrubber, self.status))
 
     def _nudge(self, delta):
         self.play.playing = False
@@ -396,13 +398,8 @@ class Explorer:
         is watching, go first; then the formulas; then the players' bookkeeping (step counts,
         status lines).
         """
-        stack = contextlib.ExitStack()
-        for player in self.players:  # entered first, so sent last
-            stack.enter_context(player.hold_sync())
-        for view in vars(self).values():
-            if isinstance(view, widgets.HTMLMath):
-                stack.enter_context(view.hold_sync())
-        return stack
+        formulas = [view for view in vars(self).values() if isinstance(view, widgets.HTMLMath)]
+        return _holding([*self.players, *formulas])  # the players entered first, sent last
 
     def _player_moved(self, step):
         if self._syncing:

@@ -78,7 +78,8 @@ def test_number_views_go_first_then_formulas_then_players(name, change, sent):
 def test_twin_sliders_follow_the_views(sent):
     ex = cnnviz.ConvBackwardExplorer()
     ex.scatter_x()
-    twin = ex.gather_x() and ex._twins["dy"][1]
+    ex.gather_x()
+    twin = ex._twins["dy"][1]  # the gather section's
     sent.clear()
     from_browser(twin.slider(0, 0), 2, sent)  # moved in the gather section
     sliders = {id(s) for e in [ex.dy_editor, *ex._twins["dy"]] for row in e.sliders for s in row}
