@@ -120,7 +120,7 @@ def _cell_names(symbol, r, c, named):
     return html.escape(name), f'<span class="cv-lab">{label}</span>'
 
 
-def matrix_table(values, symbol, *, classes=None, marks=None, notes=None, pending=None,
+def matrix_table(values, symbol, *, classes=None, marks=None, notes=None,
                  labels=True, row_offset=0, col_offset=0):
     """An HTML table of a 2-D array, one cell per entry.
 
