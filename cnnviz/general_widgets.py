@@ -25,7 +25,7 @@ from . import geometry, ops, steps
 from . import general_views as gviews
 from . import views
 from .widgets import _display_math, _html, _math, _View
-from .widgets_base import Explorer, MatrixEditor
+from .widgets_base import CONTROLS, Explorer, MatrixEditor
 
 __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplorer",
            "default_multichannel", "default_strided"]
@@ -514,12 +514,14 @@ class StridedBackwardExplorer(Explorer):
     def _sync_dy_twins(self):
         """After the views: every section's ∂L/∂Y twin has the current shape and values."""
         primary = self.dy_editor
-        for box in self._dy_twin_boxes:
-            twin = box.children[0]
-            if twin.shape != primary.shape:
-                box.children = [self._dy_twin()]
-            else:
-                twin.set_quietly(primary.value)
+        with self._update():
+            for box in self._dy_twin_boxes:
+                twin = box.children[0]
+                if twin.shape != primary.shape:
+                    box.children = [self._dy_twin()]
+                else:
+                    self._hold_later(twin.all_sliders(), CONTROLS)
+                    twin.set_quietly(primary.value)
 
     # --- state --------------------------------------------------------------------------
     @property

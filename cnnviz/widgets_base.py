@@ -3,6 +3,7 @@
 No math here: explorers ask cnnviz.steps / cnnviz.ops for numbers and cnnviz.views for HTML.
 Every widget a test or a browser needs to find carries a CSS class (``cnnviz-...``).
 """
+import asyncio
 import contextlib
 import re
 
@@ -37,6 +38,19 @@ PAGE_STYLE = views.STYLE + pool_views.WIDE_STYLE + general_views.EXTRA_STYLE + C
 _STYLE_BLOCK = re.compile(r"<style>.*?</style>", flags=re.S)
 
 
+# After a change, in a kernel, only the number views of the section where the student moved
+# a control go to the browser at once. Everything else (the other sections' views, formulas,
+# players, copies of the controls) follows LATER_S later, in one batch: every message sent at
+# the same moment shares the machine (kernel, server, browser) with the views being watched,
+# and changes made in between, while a slider is dragged, join the batch instead of each
+# sending its own.
+LATER_S = 0.05
+
+# The order of a batch: views, formulas (MathJax holds the browser up for ~10 ms each),
+# the players' bookkeeping, then copies of controls.
+VIEWS, FORMULAS, PLAYERS, CONTROLS = range(4)
+
+
 def _holding(widgets_):
     """A context in which the changes of ``widgets_`` reach the browser only at its end
     (sent in the reverse order of ``widgets_``)."""
@@ -44,6 +58,76 @@ def _holding(widgets_):
     for widget in widgets_:
         stack.enter_context(widget.hold_sync())
     return stack
+
+
+def _request_type():
+    """The type of the kernel request being handled: 'comm_msg' while the browser's change
+    of a widget is applied (a student moved a control), 'execute_request' while a cell runs;
+    None outside a kernel."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    kernel = getattr(get_ipython(), "kernel", None)
+    if kernel is None:
+        return None
+    return (kernel.get_parent() or {}).get("header", {}).get("msg_type")
+
+
+def _later_loop():
+    """The event loop that sends a change's held-back part LATER_S later: the kernel's, while
+    it applies a change the browser sent. None otherwise (a cell's code, tests, scripts):
+    the held-back part goes at the end of the change, so a cell's outputs and the widget
+    state saved with the notebook are complete when the cell ends."""
+    if _request_type() != "comm_msg":
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _descendants(widget):
+    """``widget`` and every widget inside it (boxes' children, recursively)."""
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found.extend(_descendants(child))
+    return found
+
+
+class _HeldBack:
+    """Widgets whose changes are held back (``hold_sync``), then sent in one go, by rank
+    (VIEWS, FORMULAS, PLAYERS, CONTROLS) and within a rank in the order they were held."""
+
+    def __init__(self):
+        self._held = {}  # id(widget) -> (rank, order, widget, entered hold_sync context)
+
+    def hold(self, widgets_, rank):
+        for widget in widgets_:
+            if id(widget) not in self._held:
+                context = widget.hold_sync()
+                context.__enter__()
+                self._held[id(widget)] = (rank, len(self._held), widget, context)
+
+    def take(self, widgets_):
+        """Those of ``widgets_`` held here, as a _HeldBack of their own (still held)."""
+        taken = _HeldBack()
+        for widget in widgets_:
+            entry = self._held.pop(id(widget), None)
+            if entry is not None:
+                taken._held[id(widget)] = entry
+        return taken
+
+    def send(self):
+        held, self._held = self._held, {}
+        errors = []
+        for _rank, _order, _widget, context in sorted(held.values(), key=lambda e: e[:2]):
+            try:
+                context.__exit__(None, None, None)
+            except Exception as err:  # every widget is released even if one send fails
+                errors.append(err)
+        if errors:
+            raise errors[0]
 
 
 class View(widgets.HTML):
@@ -146,9 +230,13 @@ class MatrixEditor(widgets.VBox):
         finally:
             self._holding = False
 
+    def all_sliders(self):
+        """The sliders, row by row."""
+        return [s for row in self.sliders for s in row]
+
     def hold_sync(self):
         """A context in which the sliders' changes reach the browser only at its end."""
-        return _holding(s for row in self.sliders for s in row)
+        return _holding(self.all_sliders())
 
     def twin(self):
         """A new editor with the same settings and values (for a section shown on its own).
@@ -251,9 +339,13 @@ class StepPlayer(widgets.VBox):
     def on_change(self, callback):
         self._callbacks.append(callback)
 
+    def synced_widgets(self):
+        """The widgets whose state changes with the step: play, scrubber, status line."""
+        return [self.play, self.scrubber, self.status]
+
     def hold_sync(self):
         """A context in which the player's changes reach the browser only at its end."""
-        return _holding((self.play, self.scrubber, self.status))
+        return _holding(self.synced_widgets())
 
     def _nudge(self, delta):
         self.play.playing = False
@@ -295,6 +387,9 @@ class Explorer:
         self._syncing = False
         self._twins = {}
         self._first_section_built = False
+        self._sections = []  # [(section box, its views, its players)] in the order built
+        self._in_update = False
+        self._later = None  # the _HeldBack batch of the current change(s), until sent
 
     # --- editors: the explorer's own in its first section, twins in every later one -------
     def _primary_editors(self):
@@ -324,9 +419,10 @@ class Explorer:
 
     def _twin_moved(self, name, twin):
         """As if the student had moved the explorer's own editor: its callbacks run (the
-        views, then the other twins); its sliders reach the browser last."""
+        views, then the other twins); its sliders follow with the other sections."""
         primary = self._primary_editors()[name]
-        with primary.hold_sync():
+        with self._update(origin=twin):
+            self._hold_later(primary.all_sliders(), CONTROLS)
             primary.set_quietly(twin.value)
             primary._fire()
 
@@ -355,19 +451,107 @@ class Explorer:
             twin.add_class(name)
 
         def to_control(change):
-            with control.hold_sync():
+            with self._update(origin=twin):
+                self._hold_later([control], CONTROLS)
                 control.value = change["new"]
 
+        def to_twin(change):
+            with self._update():
+                self._hold_later([twin], CONTROLS)
+                twin.value = change["new"]
+
         twin.observe(to_control, names="value")
-        control.observe(lambda change: setattr(twin, "value", change["new"]), names="value")
+        control.observe(to_twin, names="value")
         return twin
 
     def _sync_twins(self, name, moved=None):
         """After the views: every twin of ``name`` shows the explorer's values again."""
         value = self._primary_editors()[name].value
-        for twin in self._twins.get(name, []):
-            if twin is not moved:
+        twins = [twin for twin in self._twins.get(name, []) if twin is not moved]
+        with self._update():
+            for twin in twins:
+                self._hold_later(twin.all_sliders(), CONTROLS)
                 twin.set_quietly(value)
+
+    # --- one change: the views next to the control first, the rest a moment later -------
+    @contextlib.contextmanager
+    def _update(self, origin=None):
+        """A context for one change of the explorer, made from a control of the section that
+        holds ``origin`` (None: the explorer's own controls, in its first section).
+
+        The number views of that section reach the browser as they are set, its players'
+        bookkeeping at the end. The rest is held back (``_hold_later``): for a change the
+        browser sent, until LATER_S after the first change not yet sent (changes until then
+        join the batch); otherwise (a cell's code, tests, scripts) until the end of the
+        change. Python's values are all up to date at the end either way. Nested changes
+        are part of the outermost one.
+        """
+        if self._in_update:
+            yield
+            return
+        self._in_update = True
+        loop = _later_loop()
+        if self._later is None:
+            self._later = _HeldBack()
+            if loop is not None:
+                loop.call_later(LATER_S, self._send_later)
+        views, players = self._section_parts(self._section_of(origin))
+        at_end = self._later.take(views)  # shown here, held back by an earlier change
+        # Without a loop, the section's players join the batch after its formulas.
+        (self._later if loop is None else at_end).hold(
+            [w for p in players for w in p.synced_widgets()], PLAYERS)
+        shown_here = {id(v) for v in views} | {id(p) for p in players}
+        all_views, formulas = self._views_and_formulas()
+        self._hold_later([v for v in all_views if id(v) not in shown_here], VIEWS)
+        self._hold_later(formulas, FORMULAS)
+        self._hold_later([w for p in self.players if id(p) not in shown_here
+                          for w in p.synced_widgets()], PLAYERS)
+        try:
+            yield
+        finally:
+            self._in_update = False
+            try:
+                at_end.send()
+            finally:
+                if loop is None:
+                    self._send_later()
+
+    def _hold_later(self, widgets_, rank):
+        """Hold back the changes of ``widgets_`` with the rest of the current change."""
+        self._later.hold(widgets_, rank)
+
+    def _send_later(self):
+        later, self._later = self._later, None
+        if later is not None:
+            later.send()
+
+    def _section_of(self, widget):
+        """The index of the first section showing ``widget`` (0 if None or in none)."""
+        if widget is not None:
+            for index, (box, _views, _players) in enumerate(self._sections):
+                if any(w is widget for w in _descendants(box)):
+                    return index
+        return 0
+
+    def _section_parts(self, index):
+        """(views, players) shown in section ``index``; before any section is built, every
+        view and player."""
+        if not self._sections:
+            return self._views_and_formulas()[0], list(self.players)
+        _box, views, players = self._sections[index]
+        return views, players
+
+    def _views_and_formulas(self):
+        """Every number view (View) and formula (HTMLMath) of the explorer: its attributes
+        and what its sections show."""
+        found = {}
+        for widget in [*vars(self).values(),
+                       *(w for box, _v, _p in self._sections for w in _descendants(box))]:
+            if isinstance(widget, (View, widgets.HTMLMath)):
+                found.setdefault(id(widget), widget)
+        shown = list(found.values())
+        return ([w for w in shown if isinstance(w, View)],
+                [w for w in shown if isinstance(w, widgets.HTMLMath)])
 
     # --- players: one per displayed section, all on the same step ------------------------
     def add_player(self, label="step"):
@@ -381,7 +565,7 @@ class Explorer:
         player = StepPlayer(max(len(self.trace), 1), label=label, describe=self._describe_step)
         if self.players:
             player.step = min(self.player.step, player.n_steps - 1)
-        player.on_change(self._player_moved)
+        player.on_change(lambda step, player=player: self._player_moved(step, player))
         self.players.append(player)
         return player
 
@@ -390,21 +574,10 @@ class Explorer:
         """The explorer's first player (the others always show the same step)."""
         return self.players[0]
 
-    def _controls_after_views(self):
-        """A context that holds back formulas and players until its end, in that order.
-
-        The browser handles the kernel's messages one after the other, and typesetting a
-        formula (MathJax) holds it up for about 10 ms. So the number views, which the student
-        is watching, go first; then the formulas; then the players' bookkeeping (step counts,
-        status lines).
-        """
-        formulas = [view for view in vars(self).values() if isinstance(view, widgets.HTMLMath)]
-        return _holding([*self.players, *formulas])  # the players entered first, sent last
-
-    def _player_moved(self, step):
+    def _player_moved(self, step, moved=None):
         if self._syncing:
             return
-        with self._controls_after_views():
+        with self._update(origin=moved):
             self._syncing = True
             try:
                 for player in self.players:
@@ -432,7 +605,7 @@ class Explorer:
     error = ""  # the plain text of the message shown for bad settings ('' if none)
 
     def refresh(self, *_):
-        with self._controls_after_views():
+        with self._update():
             try:
                 self._recompute()
             except (ValueError, TypeError) as err:
@@ -456,6 +629,9 @@ class Explorer:
         box.add_class("cnnviz-explorer")
         for name in css_classes:
             box.add_class(name)
+        shown = _descendants(box)
+        self._sections.append((box, [w for w in shown if isinstance(w, View)],
+                               [w for w in shown if isinstance(w, StepPlayer)]))
         return box
 
     def summary(self):

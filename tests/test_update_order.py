@@ -1,9 +1,11 @@
 """The order in which an explorer's changes reach the browser.
 
 The browser handles the kernel's messages one after another, and typesetting a formula
-(MathJax) holds it up for about 10 ms. So after a slider move or a step, the number views go
-first, then the formulas, then the players' bookkeeping; a section's twin sliders follow the
-views. Here ``Widget._send`` is recorded (no kernel needed) and the order is checked.
+(MathJax) holds it up for about 10 ms. So after a slider move or a step, the number views of
+the section where the control moved go first; then the other sections' views, the formulas,
+the players' bookkeeping and the copies of the controls, in that order. In a kernel (a running
+event loop) that second part waits LATER_S and goes as one batch. Here ``Widget._send`` is
+recorded (no kernel needed) and the order is checked, without and with an event loop.
 """
 import ipywidgets as widgets
 import pytest
@@ -132,3 +134,126 @@ def test_the_result_view_is_the_first_message_after_a_slider_move(name, sent):
     from_browser(*moved_widget(name, ex), sent)
     views = [w for w in sent if kind(w, ex) == "view"]
     assert views and views[0] is getattr(ex, FIRST_VIEW[name])
+
+
+# --- in a kernel (a running event loop): the rest of a change follows LATER_S later ---------
+import asyncio  # noqa: E402
+
+from cnnviz import widgets_base  # noqa: E402
+from cnnviz.widgets_base import LATER_S  # noqa: E402
+
+
+@pytest.fixture
+def in_kernel(monkeypatch):
+    """``in_kernel(check)`` runs ``check(wait)`` as a kernel applies the browser's widget
+    changes: in a running event loop, handling a comm message. ``await wait()`` lets the
+    held-back batch go."""
+    monkeypatch.setattr(widgets_base, "_request_type", lambda: "comm_msg")
+
+    async def wait():
+        await asyncio.sleep(LATER_S * 3)
+
+    return lambda check: asyncio.run(check(wait))
+
+
+class FakeKernel:
+    def __init__(self, msg_type):
+        self.msg_type = msg_type
+
+    def get_parent(self):
+        return {"header": {"msg_type": self.msg_type}}
+
+
+@pytest.mark.parametrize("msg_type, later", [("comm_msg", True), ("execute_request", False)])
+def test_only_a_change_from_the_browser_holds_the_rest_back(msg_type, later, monkeypatch, sent):
+    """A cell's code changes everything before the cell ends (its outputs and the saved
+    widget state are complete); a student's move sends the rest LATER_S later."""
+    import IPython
+
+    shell = type("Shell", (), {"kernel": FakeKernel(msg_type)})()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert widgets_base._request_type() == msg_type
+    ex = cnnviz.ConvForwardExplorer()
+
+    async def check():
+        sent.clear()
+        ex.x_editor.slider(0, 0).value = 4
+        return ex.formula_view in sent
+
+    assert asyncio.run(check()) is not later
+
+
+def sliders_of(*editors):
+    return {id(s) for e in editors for s in e.all_sliders()}
+
+
+def test_in_a_kernel_only_the_sections_views_go_at_once_the_rest_follows_in_one_batch(sent, in_kernel):
+    ex = cnnviz.ConvBackwardExplorer()
+    ex.scatter_w()   # dW, with dy twins
+    ex.gather_x()    # formulas, with dy twins
+    section_views = {id(ex.dx_view), id(ex.dw_view), id(ex.db_view), id(ex.message)}
+    twins = sliders_of(*ex._twins["dy"])
+
+    async def check(wait):
+        sent.clear()
+        from_browser(ex.dy_editor.slider(0, 0), -3, sent)
+        at_once = list(sent)
+        assert {id(w) for w in at_once} <= section_views | {id(w) for p in ex.players[:1]
+                                                            for w in p.synced_widgets()}
+        assert [w for w in at_once if kind(w, ex) == "view"][0] is ex.dx_view
+        # Python's numbers are up to date at once; the twins show them after the batch
+        assert ex.dy[0, 0] == -3 and all(t.value[0, 0] == -3 for t in ex._twins["dy"])
+        sent.clear()
+        await wait()
+        batch = list(sent)
+        assert ex.gather_view in batch and ex.dx_equations_view in batch
+        assert twins & {id(w) for w in batch}
+        ranks = [RANK.get(kind(w, ex), 3) for w in batch]
+        assert ranks == sorted(ranks), f"batch order {ranks} (0 view, 1 formula, 2 player, 3 other)"
+
+    in_kernel(check)
+
+
+def test_in_a_kernel_a_drag_sends_the_held_back_widgets_once(sent, in_kernel):
+    ex = cnnviz.StridedBackwardExplorer()
+    ex.weights()
+    ex.full_convolution()
+
+    async def check(wait):
+        slider = ex.w_editor.slider(0, 0)
+        for value in (2, 3, 4, -1):  # four moves within LATER_S
+            sent.clear()
+            from_browser(slider, value, sent)
+            assert ex.dx_view in sent  # the view next to the slider: every move
+            assert ex.matrix_form_view not in sent
+        sent.clear()
+        await wait()
+        assert sum(w is ex.matrix_form_view for w in sent) == 1  # the rest: once
+        twin_sliders = [t.slider(0, 0) for t in ex._twins["w"]]
+        assert all(sum(w is s for w in sent) == 1 for s in twin_sliders)
+        assert all(s.value == -1 for s in twin_sliders)
+
+    in_kernel(check)
+
+
+def test_in_a_kernel_a_twin_moved_sends_its_own_sections_views_at_once(sent, in_kernel):
+    ex = cnnviz.ConvBackwardExplorer()
+    ex.scatter_w()
+    twin = ex._twins["dy"][0]  # the scatter_w section's
+
+    async def check(wait):
+        # a change from the first section holds dW back ...
+        sent.clear()
+        from_browser(ex.dy_editor.slider(0, 0), 2, sent)
+        assert ex.dw_view not in sent or ex.dw_view in ex._section_parts(0)[0]
+        # ... a move in the dW section, before that batch went, sends dW with this change
+        sent.clear()
+        from_browser(twin.slider(0, 0), -2, sent)  # step 1: what ∂L/∂y11 sends
+        assert ex.dw_view in sent
+        assert not sliders_of(ex.dy_editor) & {id(w) for w in sent}  # the first section's: later
+        sent.clear()
+        await wait()
+        assert ex.dy_editor.value[0, 0] == -2
+        assert sliders_of(ex.dy_editor) & {id(w) for w in sent}
+
+    in_kernel(check)
