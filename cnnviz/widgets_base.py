@@ -5,6 +5,7 @@ Every widget a test or a browser needs to find carries a CSS class (``cnnviz-...
 """
 import asyncio
 import contextlib
+import itertools
 import re
 
 import numpy as np
@@ -43,8 +44,17 @@ CONTROL_STYLE = ("<style>.cnnviz-explorer .cnnviz-view,.cnnviz-explorer .cnnviz-
                  "margin-right:4px;flex-shrink:0}"
                  "</style>")
 
+# The notebook around the explorers: a code editor without the focus draws no cursor, yet
+# JupyterLab keeps its cursor-blink animation running, and the browser services every running
+# animation in every frame: ~1 ms per frame with notebook 02's 19 code cells, in the frames
+# that a slider move waits for. Stopped in editors without the focus; a focused one blinks.
+# (``!important``: the editor restarts the blink by setting the animation's name inline.)
+NOTEBOOK_STYLE = ("<style>.jp-Notebook .cm-editor:not(.cm-focused) .cm-cursorLayer{"
+                  "animation:none!important}</style>")
+
 # Every stylesheet of the views, once per explorer section (see View).
-PAGE_STYLE = views.STYLE + pool_views.WIDE_STYLE + general_views.EXTRA_STYLE + CONTROL_STYLE
+PAGE_STYLE = (views.STYLE + pool_views.WIDE_STYLE + general_views.EXTRA_STYLE + CONTROL_STYLE
+              + NOTEBOOK_STYLE)
 
 _STYLE_BLOCK = re.compile(r"<style>.*?</style>", flags=re.S)
 
@@ -407,7 +417,12 @@ class Explorer:
     student set; the views keep the last good picture.
     """
 
+    _numbers = itertools.count(1)  # explorers made in this kernel, in order
+
     def __init__(self):
+        # Every section of this explorer carries this class (and only its sections): a page's
+        # copies of a slider can be told from another explorer's sliders of the same name.
+        self.css_class = f"cnnviz-explorer-{next(Explorer._numbers)}"
         self.message = View()
         self.message.add_class("cnnviz-message")
         self.style_sheet = widgets.HTML(PAGE_STYLE, layout=widgets.Layout(display="none"))
@@ -657,6 +672,7 @@ class Explorer:
         """A section of the explorer: ``children`` in a column, with the page style."""
         box = widgets.VBox([*children, self.style_sheet])
         box.add_class("cnnviz-explorer")
+        box.add_class(self.css_class)
         for name in css_classes:
             box.add_class(name)
         shown = _descendants(box)

@@ -271,3 +271,12 @@ def test_the_explorers_controls_send_no_echo_of_a_students_move(name, sent):
     sent.clear()
     plain.set_state({"value": 3})
     assert sent == [plain]
+
+
+def test_every_section_carries_its_explorers_own_class():
+    """The page can tell one explorer's copies of a slider from another explorer's."""
+    a, b = cnnviz.ConvBackwardExplorer(), cnnviz.ConvBackwardExplorer()
+    sections = [a.root, a.scatter_x().widget, a.gather_x().widget]
+    assert a.css_class.startswith("cnnviz-explorer-")
+    assert all(a.css_class in s._dom_classes for s in sections)
+    assert a.css_class != b.css_class and a.css_class not in b.root._dom_classes

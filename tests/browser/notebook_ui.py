@@ -196,7 +196,8 @@ class NotebookUI:
 def explorer_kind(explorer):
     """The explorer's own class, e.g. 'cnnviz-conv-forward' (the class next to cnnviz-explorer)."""
     classes = explorer.evaluate("e => [...e.classList]")
-    own = [c for c in classes if c.startswith("cnnviz-") and c != "cnnviz-explorer"]
+    own = [c for c in classes if c.startswith("cnnviz-") and c != "cnnviz-explorer"
+           and not re.fullmatch(r"cnnviz-explorer-\d+", c)]  # the explorer's number
     return own[0] if own else "cnnviz-explorer"
 
 

@@ -17,6 +17,9 @@ kernel, then assert
       cnnviz-pool-windows   Y = maxpool2d_forward(X shown, size, stride);
       cnnviz-pool-backward  running ∂L/∂X at the last step = maxpool2d_backward(.., ties);
     other kinds get the generic checks only;
+  * afterwards the copies of a slider that an explorer shows in several sections (its twins)
+    all show the same value (they follow a moment after the views, in one batch), and the page
+    runs no animation while nobody interacts (code editors without the focus do not blink);
   * afterwards there is still no error output and nothing went to the Log Console (where an
     exception raised in a widget callback ends up in JupyterLab).
 All explorers of a notebook are checked; what failed is reported together. Screenshots of each
@@ -337,6 +340,50 @@ KIND_CHECKS = {
 }
 
 
+# --- the page as a whole ----------------------------------------------------------------------------
+# Copies of a slider: same explorer (its cnnviz-explorer-N class), same slider class, same rank
+# among the section's sliders of that class (notebook 06's three kernel slices each have a w11).
+_TWINS_THAT_DISAGREE = """() => {
+    const groups = {};
+    document.querySelectorAll('.cnnviz-explorer').forEach((section, index) => {
+        const explorer = [...section.classList].find(c => /^cnnviz-explorer-\\d+$/.test(c));
+        const seen = {};
+        for (const slider of section.querySelectorAll('.cnnviz-slider')) {
+            const name = [...slider.classList].find(c => c.startsWith('cnnviz-slider-'));
+            const readout = slider.querySelector('.widget-readout');
+            if (!explorer || !name || !readout) continue;
+            seen[name] = (seen[name] ?? 0) + 1;
+            (groups[`${explorer} ${name} #${seen[name]}`] ??= []).push(
+                `section ${index + 1}: ${readout.textContent.trim()}`);
+        }
+    });
+    return Object.entries(groups).filter(
+        ([, shown]) => new Set(shown.map(s => s.split(': ')[1])).size > 1);
+}"""
+
+
+def check_twins_agree(page, where):
+    """Every copy of a slider shows the value the explorer has (after the batch that follows
+    the views, LATER_S after a move)."""
+    try:
+        page.wait_for_function(f"() => ({_TWINS_THAT_DISAGREE})().length === 0",
+                               timeout=CHANGE_TIMEOUT * 1000, polling=100)
+    except Exception as err:
+        disagree = page.evaluate(_TWINS_THAT_DISAGREE)
+        raise AssertionError(f"{where}: copies of a slider disagree: {disagree}") from err
+
+
+def check_no_animation(page, where):
+    """Nothing animates on the page while nobody interacts (every running animation is
+    serviced in every frame, the frames a slider move waits for)."""
+    page.locator(".cnnviz-explorer .noUi-handle").first.focus()  # no editor has the focus
+    running = page.evaluate("""() => document.getAnimations()
+        .filter(a => a.playState === 'running')
+        .map(a => (a.animationName || a.transitionProperty) + ' on '
+                  + (a.effect?.target?.className?.baseVal ?? a.effect?.target?.className))""")
+    assert not running, f"{where}: animations run while nobody interacts: {running[:5]}"
+
+
 # --- the test ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES, ids=lambda n: n.removesuffix(".ipynb"))
 def test_notebook_in_browser(name, page, lab, artifacts):
@@ -369,6 +416,12 @@ def test_notebook_in_browser(name, page, lab, artifacts):
                 failures.append(str(err))
             ui.screenshot(artifacts / f"{stem}--{i + 1}-{kind.removeprefix('cnnviz-')}.png", explorer)
 
+        if explorers.count():
+            for check in (check_twins_agree, check_no_animation):
+                try:
+                    check(page, name)
+                except AssertionError as err:
+                    failures.append(str(err))
         ui.screenshot(artifacts / f"{stem}.png", page_at=explorers.first if explorers.count() else None)
         failures += [f"error output after using the explorers: {text}" for text in ui.problems()]
         failures += [f"a widget callback wrote to the Log Console: {text}" for text in ui.callback_log()]
