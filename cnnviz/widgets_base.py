@@ -415,6 +415,11 @@ class Explorer:
     math for a trace, may raise ValueError for bad settings) and ``_render()`` (put the views'
     HTML into the view widgets). A bad setting shows ``self.message`` and keeps every value the
     student set; the views keep the last good picture.
+
+    An explorer shows itself in sections (``_box``): the first one, with its own controls, and
+    any later ones (``explorer.weights()`` ...), with copies of the controls they depend on.
+    After a student's move, the number views of the section where it happened reach the
+    browser first; the rest follows LATER_S later, in one batch (``_update``).
     """
 
     _numbers = itertools.count(1)  # explorers made in this kernel, in order
