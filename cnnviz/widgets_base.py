@@ -139,7 +139,9 @@ class _HeldBack:
     (VIEWS, FORMULAS, PLAYERS, CONTROLS) and within a rank in the order they were held."""
 
     def __init__(self):
-        self._held = {}  # id(widget) -> (rank, order, widget, entered hold_sync context)
+        # id(widget) -> (rank, order, widget, entered hold_sync context); the widget is kept
+        # so that its id stays its own until it is sent
+        self._held = {}
 
     def hold(self, widgets_, rank):
         for widget in widgets_:
