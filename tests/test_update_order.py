@@ -138,6 +138,7 @@ def test_the_result_view_is_the_first_message_after_a_slider_move(name, sent):
 
 # --- in a kernel (a running event loop): the rest of a change follows LATER_S later ---------
 import asyncio  # noqa: E402
+import concurrent.futures  # noqa: E402
 
 from cnnviz import widgets_base  # noqa: E402
 from cnnviz.widgets_base import LATER_S  # noqa: E402
@@ -146,14 +147,24 @@ from cnnviz.widgets_base import LATER_S  # noqa: E402
 @pytest.fixture
 def in_kernel(monkeypatch):
     """``in_kernel(check)`` runs ``check(wait)`` as a kernel applies the browser's widget
-    changes: in a running event loop, handling a comm message. ``await wait()`` lets the
-    held-back batch go."""
-    monkeypatch.setattr(widgets_base, "_request_type", lambda: "comm_msg")
-
+    changes: in a running event loop, handling a comm message (the explorer is made before,
+    as a cell makes it). ``await wait()`` lets the held-back batch go."""
     async def wait():
         await asyncio.sleep(LATER_S * 3)
 
-    return lambda check: asyncio.run(check(wait))
+    def run(check):
+        with monkeypatch.context() as patch:
+            patch.setattr(widgets_base, "_request_type", lambda: "comm_msg")
+            return run_in_new_loop(check(wait))
+
+    return run
+
+
+def run_in_new_loop(coroutine):
+    """Run ``coroutine`` in an event loop of its own, in a thread of its own (the browser
+    tests may leave a loop running in this one)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class FakeKernel:
@@ -170,17 +181,17 @@ def test_only_a_change_from_the_browser_holds_the_rest_back(msg_type, later, mon
     widget state are complete); a student's move sends the rest LATER_S later."""
     import IPython
 
+    ex = cnnviz.ConvForwardExplorer()  # made outside the (fake) kernel
     shell = type("Shell", (), {"kernel": FakeKernel(msg_type)})()
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
     assert widgets_base._request_type() == msg_type
-    ex = cnnviz.ConvForwardExplorer()
 
     async def check():
         sent.clear()
         ex.x_editor.slider(0, 0).value = 4
         return ex.formula_view in sent
 
-    assert asyncio.run(check()) is not later
+    assert run_in_new_loop(check()) is not later
 
 
 def sliders_of(*editors):
