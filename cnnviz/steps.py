@@ -166,8 +166,9 @@ def window_coordinates(i, j, kernel, stride=1, padding=0, dilation=1):
 def _taps_inside(rows, cols, shape):
     """Where the taps that fall inside x (not in the padding) sit: (index into x, into w).
 
-    Each index is a (column, row) pair of integer arrays, as ``np.ix_`` gives (built
-    directly: this runs for every window of every trace an explorer draws).
+    Each index is a pair of integer arrays as ``np.ix_`` gives them, the rows as a column and
+    the columns as a row (built directly: this runs for every window of every trace an
+    explorer draws).
     """
     row_ok = (rows >= 0) & (rows < shape[0])
     col_ok = (cols >= 0) & (cols < shape[1])

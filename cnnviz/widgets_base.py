@@ -109,7 +109,7 @@ def _later_loop():
 
 
 # The controls of an explorer: their value comes from the student.
-_CONTROLS = (widgets.IntSlider, widgets.FloatSlider, widgets.ToggleButtons, widgets.Play)
+_CONTROL_TYPES = (widgets.IntSlider, widgets.FloatSlider, widgets.ToggleButtons, widgets.Play)
 
 
 def without_echo(control):
@@ -275,10 +275,6 @@ class MatrixEditor(widgets.VBox):
     def all_sliders(self):
         """The sliders, row by row."""
         return [s for row in self.sliders for s in row]
-
-    def hold_sync(self):
-        """A context in which the sliders' changes reach the browser only at its end."""
-        return _holding(self.all_sliders())
 
     def twin(self):
         """A new editor with the same settings and values (for a section shown on its own).
@@ -516,12 +512,12 @@ class Explorer:
         control.observe(to_twin, names="value")
         return twin
 
-    def _sync_twins(self, name, moved=None):
-        """After the views: every twin of ``name`` shows the explorer's values again."""
+    def _sync_twins(self, name):
+        """After the views: every twin of ``name`` shows the explorer's values again (the
+        twin the student moved already does: no message for it)."""
         value = self._primary_editors()[name].value
-        twins = [twin for twin in self._twins.get(name, []) if twin is not moved]
         with self._update():
-            for twin in twins:
+            for twin in self._twins.get(name, []):
                 self._hold_later(twin.all_sliders(), CONTROLS)
                 twin.set_quietly(value)
 
@@ -684,7 +680,7 @@ class Explorer:
             box.add_class(name)
         shown = _descendants(box)
         for widget in shown:
-            if isinstance(widget, _CONTROLS):
+            if isinstance(widget, _CONTROL_TYPES):
                 without_echo(widget)
         self._sections.append((box, [w for w in shown if isinstance(w, View)],
                                [w for w in shown if isinstance(w, StepPlayer)]))

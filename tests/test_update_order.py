@@ -249,18 +249,18 @@ def test_in_a_kernel_a_drag_sends_the_held_back_widgets_once(sent, in_kernel):
 
 def test_in_a_kernel_a_twin_moved_sends_its_own_sections_views_at_once(sent, in_kernel):
     ex = cnnviz.ConvBackwardExplorer()
-    ex.scatter_w()
-    twin = ex._twins["dy"][0]  # the scatter_w section's
+    ex.matrix_form()  # its view is shown in that section only
+    twin = ex._twins["dy"][0]  # the matrix-form section's
 
     async def check(wait):
-        # a change from the first section holds dW back ...
+        # a change from the first section holds the matrix form back ...
         sent.clear()
         from_browser(ex.dy_editor.slider(0, 0), 2, sent)
-        assert ex.dw_view not in sent or ex.dw_view in ex._section_parts(0)[0]
-        # ... a move in the dW section, before that batch went, sends dW with this change
+        assert ex.matrix_form_view not in sent
+        # ... a move in the matrix-form section, before that batch went, sends it with this change
         sent.clear()
-        from_browser(twin.slider(0, 0), -2, sent)  # step 1: what ∂L/∂y11 sends
-        assert ex.dw_view in sent
+        from_browser(twin.slider(0, 0), -2, sent)
+        assert ex.matrix_form_view in sent
         assert not sliders_of(ex.dy_editor) & {id(w) for w in sent}  # the first section's: later
         sent.clear()
         await wait()
@@ -272,10 +272,10 @@ def test_in_a_kernel_a_twin_moved_sends_its_own_sections_views_at_once(sent, in_
 
 @pytest.mark.parametrize("name", EXPLORERS)
 def test_the_explorers_controls_send_no_echo_of_a_students_move(name, sent):
-    from cnnviz.widgets_base import _CONTROLS, _descendants
+    from cnnviz.widgets_base import _CONTROL_TYPES, _descendants
 
     ex = getattr(cnnviz, name)()
-    controls = [w for w in _descendants(ex.root) if isinstance(w, _CONTROLS)]
+    controls = [w for w in _descendants(ex.root) if isinstance(w, _CONTROL_TYPES)]
     assert len(controls) >= 3
     assert all(w.trait_metadata("value", "echo_update", True) is False for w in controls)
     plain = widgets.IntSlider()  # other widgets keep ipywidgets' echo
