@@ -13,7 +13,8 @@ Index conventions (the same in every record):
   with padding some are negative or >= H (W): those taps read the zero padding, marked in
   ``in_padding`` (KH, KW).
 * ``window`` (KH, KW) holds the values the window reads (0 in the padding).
-* Arrays in the records are read-only copies; every record owns its running totals.
+* Arrays in the records are read-only; every record has its own running totals (a trace
+  computes all its steps at once, so they are slices of one array per quantity).
 
 Only one image and one channel: x (H, W), w (KH, KW). The window positions are
 
@@ -163,41 +164,63 @@ def window_coordinates(i, j, kernel, stride=1, padding=0, dilation=1):
     return rows, cols
 
 
-def _taps_inside(rows, cols, shape):
-    """Where the taps that fall inside x (not in the padding) sit: (index into x, into w).
+class _Windows:
+    """Every window of a trace at once, step k (0-based) in row-major order.
 
-    Each index is a pair of integer arrays as ``np.ix_`` gives them, the rows as a column and
-    the columns as a row (built directly: this runs for every window of every trace an
-    explorer draws).
+    rows (HO, KH), cols (WO, KW) : coordinates in the original x (window_coordinates's)
+    at (K, KH, KW) : where each tap sits on x padded by ``padding`` on every side, as a
+        fancy index (step, row, col) into a (K, H + 2ph, W + 2pw) stack
+    inside (K, KH, KW) bool : the tap reads x, not the padding
+    values (K, KH, KW) : what each window reads (0 in the padding)
+
+    Computing every window in one go, then taking step k's slices, keeps a trace cheap:
+    explorers rebuild theirs on every slider move.
     """
-    row_ok = (rows >= 0) & (rows < shape[0])
-    col_ok = (cols >= 0) & (cols < shape[1])
-    in_x = (rows[row_ok][:, None], cols[col_ok][None, :])
-    in_w = (np.flatnonzero(row_ok)[:, None], np.flatnonzero(col_ok)[None, :])
-    return in_x, in_w
+
+    def __init__(self, x, kernel, stride, padding, dilation, out_hw):
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+        (ho, wo), (h, w) = out_hw, x.shape
+        self.x_shape, self.padding = (h, w), (ph, pw)
+        self.rows = _read_only(np.arange(ho)[:, None] * sh - ph + dh * np.arange(kh))
+        self.cols = _read_only(np.arange(wo)[:, None] * sw - pw + dw * np.arange(kw))
+        # Step k = i*WO + j reads rows[i] x cols[j]; +padding: coordinates in the padded x,
+        # where the output-size formula keeps every window inside.
+        r = np.repeat(self.rows, wo, axis=0)[:, :, None] + ph   # (K, KH, 1)
+        c = np.tile(self.cols, (ho, 1))[:, None, :] + pw        # (K, 1, KW)
+        self.at = (np.arange(ho * wo)[:, None, None], r, c)
+        self.inside = (r >= ph) & (r < ph + h) & (c >= pw) & (c < pw + w)
+        self.in_padding = _read_only(~self.inside)
+        self.values = _read_only(np.pad(x, ((ph, ph), (pw, pw)))[r, c])
+
+    def placed(self, taps):
+        """taps (K, KH, KW) placed on x at each window (K, H, W); taps in the padding dropped."""
+        (h, w), (ph, pw) = self.x_shape, self.padding
+        grid = np.zeros((taps.shape[0], h + 2 * ph, w + 2 * pw), dtype=taps.dtype)
+        grid[self.at] = taps  # a window's taps sit on distinct cells
+        return grid[:, ph:ph + h, pw:pw + w]
+
+    def step_fields(self, k, i, j):
+        """The ``WindowStep`` fields of step k (0-based) at output (i, j)."""
+        return dict(k=k + 1, i=i, j=j, rows=self.rows[i], cols=self.cols[j],
+                    in_padding=self.in_padding[k], window=self.values[k])
 
 
-def _window_at(x, i, j, kernel, stride, padding, dilation):
-    """(rows, cols, in_padding, window) of window (i, j) over x (H, W)."""
-    rows, cols = window_coordinates(i, j, kernel, stride, padding, dilation)
-    in_x, in_w = _taps_inside(rows, cols, x.shape)
-    in_padding = np.ones((rows.size, cols.size), dtype=bool)
-    in_padding[in_w] = False
-    window = np.zeros(in_padding.shape)
-    window[in_w] = x[in_x]
-    return rows, cols, in_padding, window
+def _read_only(array):
+    array.flags.writeable = False
+    return array
 
 
-def _frozen(value):
-    """A read-only copy of an array (floats and tuples pass through)."""
-    if isinstance(value, np.ndarray):
-        value = value.copy()
-        value.flags.writeable = False
-    return value
+def _running(adds):
+    """Running totals of ``adds`` (K, ...) over the steps: total k = 0 + adds[0] + ... + adds[k]
+    (the 0 first, as a loop from zeros adds them: a total is never -0.0)."""
+    return _read_only(np.cumsum(adds, axis=0) + 0)
 
 
-def _record(cls, **fields):
-    return cls(**{name: _frozen(value) for name, value in fields.items()})
+def _so_far(values, out_hw):
+    """(K, HO, WO): after step k, outputs 0..k (row-major) hold ``values``, the others NaN."""
+    n = values.size
+    done = np.arange(n).reshape(out_hw)[None] <= np.arange(n)[:, None, None]
+    return _read_only(np.where(done, values.reshape(out_hw)[None], np.nan))
 
 
 def _two_d_only(x):
@@ -224,10 +247,10 @@ def _pool_arguments(x, size, stride):
 
 
 def _positions(out_hw):
-    """(k, i, j) for every output position in row-major order, k 1-based."""
+    """(k, i, j) for every output position in row-major order; k is the 0-based step."""
     for i in range(out_hw[0]):
         for j in range(out_hw[1]):
-            yield i * out_hw[1] + j + 1, i, j
+            yield i * out_hw[1] + j, i, j
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,20 +279,18 @@ def conv_forward_steps(x, w, b, stride=1, padding=0, dilation=1):
     x, w, bias, per_position, stride, padding, dilation, out_hw = _conv_arguments(
         x, w, b, stride, padding, dilation
     )
-    Y = np.full(out_hw, np.nan)
-    steps = []
-    for k, i, j in _positions(out_hw):
-        rows, cols, in_padding, window = _window_at(x, i, j, w.shape, stride, padding, dilation)
-        products = w * window
-        weighted_sum = float(products.sum())
-        b_used = float(bias[i, j] if per_position else bias)
-        Y[i, j] = weighted_sum + b_used
-        steps.append(_record(
-            ConvForwardStep, k=k, i=i, j=j, rows=rows, cols=cols, in_padding=in_padding,
-            window=window, products=products, weighted_sum=weighted_sum, bias=b_used,
-            y=float(Y[i, j]), Y=Y,
-        ))
-    return steps
+    windows = _Windows(x, w.shape, stride, padding, dilation, out_hw)
+    products = _read_only(w * windows.values)                    # (K, KH, KW)
+    weighted_sums = products.reshape(len(products), -1).sum(axis=1)
+    biases = bias.reshape(-1) if per_position else np.full(len(products), float(bias))
+    ys = weighted_sums + biases
+    Ys = _so_far(ys, out_hw)
+    return [
+        ConvForwardStep(**windows.step_fields(k, i, j), products=products[k],
+                        weighted_sum=float(weighted_sums[k]), bias=float(biases[k]),
+                        y=float(ys[k]), Y=Ys[k])
+        for k, i, j in _positions(out_hw)
+    ]
 
 
 def conv_backward_steps(dy, x, w, b, stride=1, padding=0, dilation=1):
@@ -300,40 +321,27 @@ def conv_backward_steps(dy, x, w, b, stride=1, padding=0, dilation=1):
         x, w, b, stride, padding, dilation
     )
     dy = _args.gradient_like(dy, out_hw)
-    windows = [
-        (k, i, j, *_window_at(x, i, j, w.shape, stride, padding, dilation))
+    windows = _Windows(x, w.shape, stride, padding, dilation, out_hw)
+    grads = dy.reshape(-1)
+    taps = grads[:, None, None]                                  # dL/dy_ij of each step
+    dx_add = _read_only(windows.placed(taps * w))                # (K, H, W)
+    dw_add = _read_only(taps * windows.values)                   # (K, KH, KW)
+    if per_position:  # db_add: dL/dy_ij at (i, j) only
+        db_add = np.zeros((grads.size, *out_hw))
+        db_add.reshape(grads.size, -1)[np.arange(grads.size), np.arange(grads.size)] = grads
+        db_add = _read_only(db_add)
+    else:
+        db_add = grads
+    coverage = _running(windows.placed(windows.inside.astype(int)))
+    dX, dW, db = _running(dx_add), _running(dw_add), _running(db_add)
+    return [
+        ConvBackwardStep(**windows.step_fields(k, i, j), grad=float(grads[k]),
+                         dx_add=dx_add[k], dw_add=dw_add[k],
+                         db_add=db_add[k] if per_position else float(grads[k]),
+                         dX=dX[k], dW=dW[k], db=db[k] if per_position else float(db[k]),
+                         coverage=coverage[k], coverage_total=coverage[-1])
         for k, i, j in _positions(out_hw)
     ]
-    coverage_total = np.zeros(x.shape, dtype=int)
-    for *_, rows, cols, in_padding, _ in windows:
-        in_x, _ = _taps_inside(rows, cols, x.shape)
-        coverage_total[in_x] += 1
-
-    dX, dW = np.zeros(x.shape), np.zeros(w.shape)
-    db = np.zeros(out_hw) if per_position else 0.0
-    coverage = np.zeros(x.shape, dtype=int)
-    steps = []
-    for k, i, j, rows, cols, in_padding, window in windows:
-        grad = float(dy[i, j])
-        in_x, in_w = _taps_inside(rows, cols, x.shape)
-        dx_add = np.zeros(x.shape)
-        dx_add[in_x] = grad * w[in_w]  # taps in the padding are dropped
-        dw_add = grad * window
-        if per_position:
-            db_add = np.zeros(out_hw)
-            db_add[i, j] = grad
-        else:
-            db_add = grad
-        dX += dx_add
-        dW += dw_add
-        db = db + db_add
-        coverage[in_x] += 1
-        steps.append(_record(
-            ConvBackwardStep, k=k, i=i, j=j, rows=rows, cols=cols, in_padding=in_padding,
-            window=window, grad=grad, dx_add=dx_add, dw_add=dw_add, db_add=db_add,
-            dX=dX, dW=dW, db=db, coverage=coverage, coverage_total=coverage_total,
-        ))
-    return steps
 
 
 # ---------------------------------------------------------------------------------------
@@ -353,17 +361,18 @@ def pool_forward_steps(x, size=2, stride=1):
            [ 8., nan]])
     """
     x, size, stride, out_hw = _pool_arguments(x, size, stride)
-    Y = np.full(out_hw, np.nan)
-    steps = []
-    for k, i, j in _positions(out_hw):
-        rows, cols, in_padding, window = _window_at(x, i, j, size, stride, 0, 1)
-        m, n = np.unravel_index(np.argmax(window), window.shape)  # first max, row-major
-        Y[i, j] = window[m, n]
-        steps.append(_record(
-            PoolForwardStep, k=k, i=i, j=j, rows=rows, cols=cols, in_padding=in_padding,
-            window=window, y=float(Y[i, j]), argmax=(int(rows[m]), int(cols[n])), Y=Y,
-        ))
-    return steps
+    windows = _Windows(x, size, stride, (0, 0), (1, 1), out_hw)
+    flat = windows.values.reshape(len(windows.values), -1)
+    first = flat.argmax(axis=1)                                 # first max, row-major
+    ys = flat[np.arange(len(flat)), first]
+    m, n = np.divmod(first, size[1])
+    Ys = _so_far(ys, out_hw)
+    return [
+        PoolForwardStep(**windows.step_fields(k, i, j), y=float(ys[k]),
+                        argmax=(int(windows.rows[i][m[k]]), int(windows.cols[j][n[k]])),
+                        Y=Ys[k])
+        for k, i, j in _positions(out_hw)
+    ]
 
 
 def pool_backward_steps(dy, x, size=2, stride=1, ties="first"):
@@ -390,23 +399,14 @@ def pool_backward_steps(dy, x, size=2, stride=1, ties="first"):
     """
     x, size, stride, out_hw = _pool_arguments(x, size, stride)
     dy = _args.gradient_like(dy, out_hw)
-    masks = ops.maxpool2d_masks(x, size, stride, ties)  # (HO, WO, KH, KW)
-    dX = np.zeros(x.shape)
-    wins = np.zeros(x.shape, dtype=int)
-    steps = []
-    for k, i, j in _positions(out_hw):
-        rows, cols, in_padding, window = _window_at(x, i, j, size, stride, 0, 1)
-        place = np.ix_(rows, cols)
-        mask = masks[i, j]
-        grad = float(dy[i, j])
-        local_grad = grad * mask
-        dx_add = np.zeros(x.shape)
-        dx_add[place] = local_grad
-        dX += dx_add
-        wins[place] += mask > 0
-        steps.append(_record(
-            PoolBackwardStep, k=k, i=i, j=j, rows=rows, cols=cols, in_padding=in_padding,
-            window=window, mask=mask, grad=grad, local_grad=local_grad, dx_add=dx_add,
-            dX=dX, wins=wins,
-        ))
-    return steps
+    windows = _Windows(x, size, stride, (0, 0), (1, 1), out_hw)
+    masks = _read_only(ops.maxpool2d_masks(x, size, stride, ties).reshape(windows.values.shape))
+    grads = dy.reshape(-1)
+    local_grad = _read_only(grads[:, None, None] * masks)        # (K, KH, KW)
+    dx_add = _read_only(windows.placed(local_grad))              # (K, H, W)
+    dX, wins = _running(dx_add), _running(windows.placed((masks > 0).astype(int)))
+    return [
+        PoolBackwardStep(**windows.step_fields(k, i, j), mask=masks[k], grad=float(grads[k]),
+                         local_grad=local_grad[k], dx_add=dx_add[k], dX=dX[k], wins=wins[k])
+        for k, i, j in _positions(out_hw)
+    ]

@@ -211,6 +211,25 @@ def test_records_are_read_only_snapshots():
     assert np.isnan(forward[0].Y).sum() == 3 and np.isnan(forward[-1].Y).sum() == 0
 
 
+def test_running_totals_never_show_minus_zero():
+    # A negative dL/dy times a zero input adds -0.0; a running total starts from 0 and
+    # stays +0.0, so a view never prints "−0".
+    x = np.zeros((3, 3))
+    steps = conv_backward_steps(-np.ones((2, 2)), x, np.ones((2, 2)), np.zeros((2, 2)))
+    assert np.signbit(steps[0].dw_add).all()  # what step 1 adds is -0.0 ...
+    for s in steps:
+        assert not np.signbit(s.dW).any()  # ... the total is 0.0
+        assert not np.signbit(s.db[s.db == 0]).any()
+    pool = pool_backward_steps(-np.ones((2, 2)), np.zeros((3, 3)))
+    assert not any(np.signbit(s.dX[s.dX == 0]).any() for s in pool)
+
+
+def test_pool_forward_takes_the_first_maximum_itself():
+    # -0.0 and 0.0 tie; the trace reports the first one, as ops.maxpool2d_masks picks it
+    steps = pool_forward_steps([[-0.0, 0.0], [-1.0, -2.0]], size=2)
+    assert steps[0].argmax == (0, 0) and np.signbit(steps[0].y)
+
+
 def test_bad_arguments_raise_like_the_ops():
     x, w = np.zeros((3, 3)), np.zeros((2, 2))
     with pytest.raises(ValueError, match="2-D only"):
