@@ -9,8 +9,6 @@ second cue besides colour (outline style and a text marker: ▣ current window, 
 of window k, ◀ current output, ✗ never read, ⌫ thrown away).
 """
 import html
-import itertools
-import re
 
 import numpy as np
 
@@ -78,32 +76,15 @@ def _w_name(m, n):
     return views._cell_label_html("w", m, n)
 
 
-_TD = re.compile(r'<td class="([^"]*)" data-cell="([^"]*)" data-value="([^"]*)">'
-                 r'(?:<span class="cv-lab">.*?</span>)?')
-
-
 def _padded_table(values, symbol, x_shape, padding, **options):
-    """``matrix_table`` of a zero-padded grid: cells inside x named x_rc, EVERY padding cell
-    named pad(r,c) (1-based in x's coordinates: 0 or H+1 for the padding) and unlabelled.
-
-    (``matrix_table`` with offsets names only the top and left padding; the bottom and right
-    ones are renamed here.)
-    """
+    """``matrix_table`` of a zero-padded grid: cells inside x named x_rc, every padding cell
+    named pad(r,c) (1-based in x's coordinates: 0 or H+1 for the padding) and unlabelled."""
     pr, pc = padding
-    h, w = x_shape
-    table = matrix_table(values, symbol, row_offset=-pr, col_offset=-pc, **options)
-    width = np.shape(values)[1]
-    position = itertools.count()
-
-    def rename(match):
-        r, c = divmod(next(position), width)
-        rr, cc = r - pr, c - pc
-        if 0 <= rr < h and 0 <= cc < w:
-            return match.group(0)
-        return (f'<td class="{match[1]}" data-cell="{html.escape(f"pad({rr + 1},{cc + 1})")}" '
-                f'data-value="{match[3]}">')
-
-    return _TD.sub(rename, table)
+    expected = (x_shape[0] + 2 * pr, x_shape[1] + 2 * pc)
+    if np.shape(values) != expected:
+        raise ValueError(f"a grid of x {tuple(x_shape)} padded by {tuple(padding)} is "
+                         f"{expected}, got values of shape {np.shape(values)}")
+    return matrix_table(values, symbol, row_offset=-pr, col_offset=-pc, **options)
 
 
 # ---------------------------------------------------------------------------------------

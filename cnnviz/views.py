@@ -206,8 +206,10 @@ def shown_tables(view_html):
 # Convolution views
 # ---------------------------------------------------------------------------------------
 def _padded_input(x, padding):
-    pr, pc = padding
-    return np.pad(np.asarray(x, dtype=float), ((pr, pr), (pc, pc)))
+    (pr, pc), (h, w) = padding, np.shape(x)
+    padded = np.zeros((h + 2 * pr, w + 2 * pc))  # np.pad, without its generality's cost
+    padded[pr:pr + h, pc:pc + w] = x
+    return padded
 
 
 def _pad_classes(shape, padding):

@@ -438,6 +438,7 @@ class Explorer:
         self._sections = []  # [(section box, its views, its players)] in the order built
         self._in_update = False
         self._later = None  # the _HeldBack batch of the current change(s), until sent
+        self._views_found = None  # (key, views and formulas): see _views_and_formulas
 
     # --- editors: the explorer's own in its first section, twins in every later one -------
     def _primary_editors(self):
@@ -591,7 +592,14 @@ class Explorer:
 
     def _views_and_formulas(self):
         """Every number view (View) and formula (HTMLMath) of the explorer: its attributes
-        and what its sections show."""
+        and what its sections show. Every change asks; the answer changes only when a section
+        or an attribute is added."""
+        key = (len(self._sections), len(vars(self)))
+        if self._views_found is None or self._views_found[0] != key:
+            self._views_found = (key, self._find_views_and_formulas())
+        return self._views_found[1]
+
+    def _find_views_and_formulas(self):
         found = {}
         for widget in [*vars(self).values(),
                        *(w for box, _v, _p in self._sections for w in _descendants(box))]:
