@@ -324,11 +324,11 @@ def conv_backward_steps(dy, x, w, b, stride=1, padding=0, dilation=1):
     )
     dy = _args.gradient_like(dy, out_hw)
     windows = _Windows(x, w.shape, stride, padding, dilation, out_hw)
-    grads = dy.reshape(-1)
-    taps = grads[:, None, None]                                  # dL/dy_ij of each step
-    dx_add = _read_only(windows.placed(taps * w))                # (K, H, W)
-    dw_add = _read_only(taps * windows.values)                   # (K, KH, KW)
-    if per_position:  # db_add: dL/dy_ij at (i, j) only
+    grads = dy.reshape(-1)                                       # dL/dy_ij of step k
+    each = grads[:, None, None]                                  # ... times a whole window
+    dx_add = _read_only(windows.placed(each * w))                # (K, H, W)
+    dw_add = _read_only(each * windows.values)                   # (K, KH, KW)
+    if per_position:  # step k adds dL/dy_ij to b_ij only: (K, HO, WO), one entry per step
         db_add = np.zeros((grads.size, *out_hw))
         db_add.reshape(grads.size, -1)[np.arange(grads.size), np.arange(grads.size)] = grads
         db_add = _read_only(db_add)
