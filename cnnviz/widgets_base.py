@@ -72,15 +72,6 @@ LATER_S = 0.05
 VIEWS, FORMULAS, PLAYERS, CONTROLS = range(4)
 
 
-def _holding(widgets_):
-    """A context in which the changes of ``widgets_`` reach the browser only at its end
-    (sent in the reverse order of ``widgets_``)."""
-    stack = contextlib.ExitStack()
-    for widget in widgets_:
-        stack.enter_context(widget.hold_sync())
-    return stack
-
-
 def _request_type():
     """The type of the kernel request being handled: 'comm_msg' while the browser's change
     of a widget is applied (a student moved a control), 'execute_request' while a cell runs;
@@ -225,7 +216,7 @@ class MatrixEditor(widgets.VBox):
                     slider = widgets.IntSlider(**kwargs)
                 else:
                     slider = widgets.FloatSlider(readout_format=".2g", **kwargs)
-                without_echo(slider)
+                without_echo(slider)  # here too: an editor may join a built section (∂L/∂Y)
                 slider.add_class("cnnviz-slider")
                 slider.add_class(f"cnnviz-slider-{symbol_css}{name[len(self._label):].replace(',', '_')}")
                 slider.observe(self._slider_moved, names="value")
@@ -383,7 +374,10 @@ class StepPlayer(widgets.VBox):
 
     def hold_sync(self):
         """A context in which the player's changes reach the browser only at its end."""
-        return _holding(self.synced_widgets())
+        stack = contextlib.ExitStack()
+        for widget in self.synced_widgets():
+            stack.enter_context(widget.hold_sync())
+        return stack
 
     def _nudge(self, delta):
         self.play.playing = False

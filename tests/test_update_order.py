@@ -7,10 +7,15 @@ the players' bookkeeping and the copies of the controls, in that order. In a ker
 event loop) that second part waits LATER_S and goes as one batch. Here ``Widget._send`` is
 recorded (no kernel needed) and the order is checked, without and with an event loop.
 """
+import asyncio
+import concurrent.futures
+
 import ipywidgets as widgets
 import pytest
 
 import cnnviz
+from cnnviz import widgets_base
+from cnnviz.widgets_base import LATER_S
 
 
 @pytest.fixture
@@ -137,13 +142,6 @@ def test_the_result_view_is_the_first_message_after_a_slider_move(name, sent):
 
 
 # --- in a kernel (a running event loop): the rest of a change follows LATER_S later ---------
-import asyncio  # noqa: E402
-import concurrent.futures  # noqa: E402
-
-from cnnviz import widgets_base  # noqa: E402
-from cnnviz.widgets_base import LATER_S  # noqa: E402
-
-
 @pytest.fixture
 def in_kernel(monkeypatch):
     """``in_kernel(check)`` runs ``check(wait)`` as a kernel applies the browser's widget
