@@ -18,6 +18,8 @@ No math lives here: the numbers come from cnnviz.geometry / ops / steps / matrix
 pictures from cnnviz.general_views and cnnviz.views. Structure, CSS classes and the bad-setting
 message follow cnnviz.widgets.
 """
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -161,8 +163,10 @@ class OutputSizeExplorer(Explorer):
         self._set_n_steps(len(layout.windows))
 
     def _render_formula(self):
-        self.formula_view.value = _display_math(*gviews.output_size_equations(self.rows, self.cols))
-        self.facts_view.value = gviews.leftover_note(self.rows, self.cols)
+        rows, cols = self.rows, self.cols
+        self._show(self.formula_view,
+                   lambda: _display_math(*gviews.output_size_equations(rows, cols)))
+        self._show(self.facts_view, lambda: gviews.leftover_note(rows, cols))
 
     def _render(self):
         self._render_formula()
@@ -175,10 +179,11 @@ class OutputSizeExplorer(Explorer):
     def _render_step(self):
         if self.layout is None:
             return
-        k = self.player.step + 1
-        self.grid_view.value = gviews.view_row(gviews.window_grid_panel(self.layout, k), compact=True)
-        self.output_view.value = gviews.view_row(gviews.window_output_panel(self.layout, k),
-                                                 compact=True)
+        layout, k = self.layout, self.player.step + 1
+        self._show(self.grid_view,
+                   lambda: gviews.view_row(gviews.window_grid_panel(layout, k), compact=True))
+        self._show(self.output_view,
+                   lambda: gviews.view_row(gviews.window_output_panel(layout, k), compact=True))
 
     def _describe_step(self, step, n_steps):
         if self.layout is None:
@@ -369,10 +374,11 @@ class MultiChannelExplorer(Explorer):
         self.result = geometry.channel_sum(self._x, self._w, self._b, self.n, self.f,
                                            self.stride, self.padding, self.dilation)
         self._render_sum()
-        self.shapes_view.value = gviews.shapes_line(self._x.shape, self._w.shape, self._b.shape,
-                                                    self.result.all_y.shape)
-        self.batch_view.value = gviews.view_row(
-            gviews.batch_panel(self.result.all_y, self.n, self.f), compact=True)
+        shapes = self._x.shape, self._w.shape, self._b.shape, self.result.all_y.shape
+        self._show(self.shapes_view, lambda: gviews.shapes_line(*shapes))
+        all_y, n, f = self.result.all_y, self.n, self.f
+        self._show(self.batch_view,
+                   lambda: gviews.view_row(gviews.batch_panel(all_y, n, f), compact=True))
 
     def _render_step(self):
         if self.result is None:
@@ -381,17 +387,17 @@ class MultiChannelExplorer(Explorer):
         self._render_sum()
 
     def _render_channels(self):
-        t = self.player.step
-        padding = _pair(self.padding)
-        columns = [gviews.channel_column(c, self.n, self.f, self._x[self.n, c], self._w[self.f, c],
-                                         trace[-1].Y, trace[t], padding)
-                   for c, trace in enumerate(self.traces)]
-        self.channels_view.value = gviews.view_row(*columns, compact=True)
+        # Copies: the kernels and biases are edited in place (the view may be made later).
+        t, n, f, traces = self.player.step, self.n, self.f, self.traces
+        x, w, padding = self._x[n].copy(), self._w[f].copy(), _pair(self.padding)
+        self._show(self.channels_view, lambda: gviews.view_row(*(
+            gviews.channel_column(c, n, f, x[c], w[c], trace[-1].Y, trace[t], padding)
+            for c, trace in enumerate(traces)), compact=True))
 
     def _render_sum(self):
-        step = self.traces[0][self.player.step]
-        self.sum_view.value = gviews.view_row(gviews.channel_sum_panel(
-            self.result.maps, self.result.bias, self.result.y, self.f, (step.i, step.j)))
+        step, result, f = self.traces[0][self.player.step], self.result, self.f
+        self._show(self.sum_view, lambda: gviews.view_row(gviews.channel_sum_panel(
+            result.maps, result.bias, result.y, f, (step.i, step.j))))
 
     def _describe_step(self, step, n_steps):
         if not self.traces:
@@ -452,7 +458,7 @@ class StridedBackwardExplorer(Explorer):
         dy = start["dy"] if dy is None else np.array(dy, dtype=float)
         self._low, self._high = low, high
         self.trace = []
-        self.two_ways = None
+        self._two_ways = None  # the current state's two_ways, worked out when first asked for
         self.stride_slider = _int_slider(stride, 1, 3, "s (stride)", "stride")
         self.padding_slider = _int_slider(padding, 0, 2, "p (padding)", "padding")
         self.w_editor = MatrixEditor(w, "w", "W (kernel)", low, high, css_class="cnnviz-editor-w")
@@ -582,20 +588,19 @@ class StridedBackwardExplorer(Explorer):
     def _render(self):
         # The step views first (what the first section shows), then the full convolution.
         self._render_step()
-        self.two_ways = geometry.input_grad_two_ways(self.dy, self._x, self.w, self.stride,
-                                                     self.padding)
-        self.matrix_form_view.value = gviews.full_convolution_panels(
-            self.two_ways, self.w.shape, (self.stride,) * 2, (self.padding,) * 2)
+        args = (self.dy, self._x, self.w, self.stride, self.padding)
+        two_ways = self._two_ways = functools.cache(lambda: geometry.input_grad_two_ways(*args))
+        shape, stride, padding = self.w.shape, (self.stride,) * 2, (self.padding,) * 2
+        self._show(self.matrix_form_view,
+                   lambda: gviews.full_convolution_panels(two_ways(), shape, stride, padding))
         self._sync_dy_twins()
 
     def _render_step(self):
         if not self.trace:
             return
-        t = self.player.step
-        padding = (self.padding,) * 2
-        self.dx_view.value = gviews.strided_dx_panels(self.trace[t], self.dy, self._x.shape,
-                                                      padding)
-        self.dw_view.value = gviews.strided_dw_panels(self.trace[t], self._x, padding)
+        step, dy, x, padding = self.trace[self.player.step], self.dy, self._x, (self.padding,) * 2
+        self._show(self.dx_view, lambda: gviews.strided_dx_panels(step, dy, x.shape, padding))
+        self._show(self.dw_view, lambda: gviews.strided_dw_panels(step, x, padding))
 
     def _describe_step(self, step, n_steps):
         if not self.trace:
@@ -605,6 +610,12 @@ class StridedBackwardExplorer(Explorer):
         return f"step {step + 1} of {n_steps}: ∂L/∂y{views.subscript(name[1:])} flows back"
 
     # --- results and sections -----------------------------------------------------------
+    @property
+    def two_ways(self):
+        """``geometry.input_grad_two_ways`` of the current state (None before any good one).
+        Only the full-convolution section shows it: it is worked out when first asked for."""
+        return None if self._two_ways is None else self._two_ways()
+
     @property
     def dx(self):
         """∂L/∂X of the layer (ops.conv2d_backward's), the inside of the padded grid's total."""

@@ -105,14 +105,12 @@ class PoolForwardExplorer(_PoolExplorer):
     def _render_step(self, *_):
         if not self.trace:
             return
-        step = self.trace[self._shown()]
-        self.input_view.value = pool_views.pool_forward_panels(step, self.x)
-        values = dict(x=self.x)
-        self.formula_view.value = _display_math(
-            formulas.pool_window_formula(step.i, step.j, self.x.shape, self.size, self.stride,
-                                         values=values),
-            formulas.pool_output_formula(step.i, step.j, self.x.shape, self.size, self.stride,
-                                         values=values))
+        step, x, size, stride = self.trace[self._shown()], self.x, self.size, self.stride
+        self._show(self.input_view, lambda: pool_views.pool_forward_panels(step, x))
+        values = dict(x=x)
+        self._show(self.formula_view, lambda: _display_math(
+            formulas.pool_window_formula(step.i, step.j, x.shape, size, stride, values=values),
+            formulas.pool_output_formula(step.i, step.j, x.shape, size, stride, values=values)))
 
     def summary(self):
         if not self.trace:
@@ -216,17 +214,20 @@ class PoolWindowsExplorer(_PoolExplorer):
         self._set_n_steps(len(self.trace))
 
     def _render(self):
-        pair = (self.size, self.size), (self.stride, self.stride)
-        self.formula_view.value = _display_math(*pool_views.output_size_latex(
-            self._x.shape, *pair, self._out_shape))
+        pair, x_shape, out_shape = self._pair(), self._x.shape, self._out_shape
+        self._show(self.formula_view, lambda: _display_math(*pool_views.output_size_latex(
+            x_shape, *pair, out_shape)))
         self._render_step()
 
     def _render_step(self, *_):
         if not self.trace:
             return
-        self.windows_view.value = pool_views.pool_windows_panels(
-            self.trace, self._shown(), self._x,
-            (self.size, self.size), (self.stride, self.stride))
+        trace, t, x, pair = self.trace, self._shown(), self._x, self._pair()
+        self._show(self.windows_view, lambda: pool_views.pool_windows_panels(trace, t, x, *pair))
+
+    def _pair(self):
+        """((size, size), (stride, stride)): the square window and its stride."""
+        return (self.size, self.size), (self.stride, self.stride)
 
     def summary(self):
         h, w = self._x.shape
@@ -347,7 +348,8 @@ class PoolBackwardExplorer(_PoolExplorer):
         self._render_main_step()
         self._compare_pitfalls()
         self._render_other_steps()
-        self.ties_view_html.value = pool_views.ties_panels(self.tie_comparison, self.policy)
+        comparison, policy = self.tie_comparison, self.policy
+        self._show(self.ties_view_html, lambda: pool_views.ties_panels(comparison, policy))
 
     def _render_step(self, *_):
         self._render_main_step()
@@ -356,29 +358,27 @@ class PoolBackwardExplorer(_PoolExplorer):
     def _render_main_step(self):
         if not self.trace:
             return
-        t = self._shown()
-        step = self.trace[t]
-        x = self.x
-        self.dx_view.value = pool_views.pool_dx_panels(self.trace, t, x.shape)
-        self.step_view.value = pool_views.pool_step_panels(step, self.dy, x)
-        self.formula_view.value = _display_math(formulas.pool_local_grad_formula(
-            step.i, step.j, x.shape, self.size, self.stride, self.policy,
-            values=dict(x=x, dy=self.dy)))
+        trace, t, x, dy = self.trace, self._shown(), self.x, self.dy
+        step, size, stride, policy = trace[t], self.size, self.stride, self.policy
+        self._show(self.dx_view, lambda: pool_views.pool_dx_panels(trace, t, x.shape))
+        self._show(self.step_view, lambda: pool_views.pool_step_panels(step, dy, x))
+        self._show(self.formula_view, lambda: _display_math(formulas.pool_local_grad_formula(
+            step.i, step.j, x.shape, size, stride, policy, values=dict(x=x, dy=dy))))
 
     def _render_other_steps(self):
         if not self.trace:
             return
         t = self._shown()
-        step = self.trace[t]
-        self.overwrite_view.value = pool_views.overwrite_panels(
-            step.dX, self.wrong_steps[t], step, self.overwrite, len(self.trace))
+        step, wrong, overwrite, n = self.trace[t], self.wrong_steps[t], self.overwrite, len(self.trace)
+        self._show(self.overwrite_view,
+                   lambda: pool_views.overwrite_panels(step.dX, wrong, step, overwrite, n))
         self._render_meeting()
 
     def _render_meeting(self, *_):
         if not self.trace:
             return
-        self.meeting_view.value = pool_views.meeting_panel(self.trace, self._shown(),
-                                                           self.cell_picker.value)
+        trace, t, cell = self.trace, self._shown(), self.cell_picker.value
+        self._show(self.meeting_view, lambda: pool_views.meeting_panel(trace, t, cell))
 
     # --- sections for the notebook ------------------------------------------------------
     def steps_view(self):

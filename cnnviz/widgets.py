@@ -165,20 +165,22 @@ class ConvForwardExplorer(_ConvExplorer):
 
     def _render(self):
         self._render_step()
-        eqs = formulas.conv_forward_equations(self.x.shape, self.w.shape, values=self._values(),
-                                              bias="shared" if self.shared else "position")
-        self.equations_view.value = _display_math(*eqs, aligned=True)
+        x, w, values = self.x, self.w, self._values()
+        bias = "shared" if self.shared else "position"
+        self._show(self.equations_view, lambda: _display_math(
+            *formulas.conv_forward_equations(x.shape, w.shape, values=values, bias=bias),
+            aligned=True))
 
     def _render_step(self):
-        step = self.trace[self.player.step]
+        step, x, w, values = self.trace[self.player.step], self.x, self.w, self._values()
+        bias, bias_symbol = ("shared" if self.shared else "position"), self._bias_symbol(step.i, step.j)
         # Y first: the result the sliders feed (each view is one message to the browser)
-        self.output_view.value = views.row(views.conv_output_panel(step))
-        self.input_view.value = views.row(views.conv_input_panel(step, self.x))
-        self.arithmetic_view.value = views.row(views.conv_forward_arithmetic(
-            step, self.w, self._bias_symbol(step.i, step.j)))
-        self.formula_view.value = _display_math(formulas.conv_output_formula(
-            step.i, step.j, self.x.shape, self.w.shape, values=self._values(),
-            bias="shared" if self.shared else "position"))
+        self._show(self.output_view, lambda: views.row(views.conv_output_panel(step)))
+        self._show(self.input_view, lambda: views.row(views.conv_input_panel(step, x)))
+        self._show(self.arithmetic_view, lambda: views.row(views.conv_forward_arithmetic(
+            step, w, bias_symbol)))
+        self._show(self.formula_view, lambda: _display_math(formulas.conv_output_formula(
+            step.i, step.j, x.shape, w.shape, values=values, bias=bias)))
 
     @property
     def y(self):
@@ -281,30 +283,32 @@ class ConvBackwardExplorer(_ConvExplorer):
     def _render(self):
         self._render_step()
         self._render_gather()
-        self.matrix_form_view.value = views.matrix_form_panels(
-            matrix_form.full_padding(self.dy, self.w.shape), matrix_form.rotate180(self.w),
-            matrix_form.input_grad_as_full_convolution(self.dy, self.w, self.x.shape), self.w.shape)
+        dy, w, x_shape = self.dy, self.w, self.x.shape
+        self._show(self.matrix_form_view, lambda: views.matrix_form_panels(
+            matrix_form.full_padding(dy, w.shape), matrix_form.rotate180(w),
+            matrix_form.input_grad_as_full_convolution(dy, w, x_shape), w.shape))
         self.check_view.value = ("<i>Values changed: press the button to check again.</i>"
                                  if self.check_view.value else "")
-        values = self._values(dy=self.dy)
-        shape = dict(x_shape=self.x.shape, w_shape=self.w.shape)
-        self.dx_equations_view.value = _display_math(
-            *formulas.conv_input_grad_equations(**shape, values=values), aligned=True)
-        self.dw_equations_view.value = _display_math(
-            *formulas.conv_weight_grad_equations(**shape, values=values), aligned=True)
-        self.db_equations_view.value = _display_math(*formulas.conv_bias_grad_equations(
-            **shape, bias="shared" if self.shared else "position", values=values), aligned=True)
+        values = self._values(dy=dy)
+        shape = dict(x_shape=x_shape, w_shape=w.shape)
+        bias = "shared" if self.shared else "position"
+        self._show(self.dx_equations_view, lambda: _display_math(
+            *formulas.conv_input_grad_equations(**shape, values=values), aligned=True))
+        self._show(self.dw_equations_view, lambda: _display_math(
+            *formulas.conv_weight_grad_equations(**shape, values=values), aligned=True))
+        self._show(self.db_equations_view, lambda: _display_math(
+            *formulas.conv_bias_grad_equations(**shape, bias=bias, values=values), aligned=True))
 
     def _render_step(self):
-        step = self.trace[self.player.step]
-        self.dx_view.value = views.conv_dx_panels(step, self.dy, self.x.shape)
-        self.dw_view.value = views.conv_dw_panels(step, self.x)
-        self.db_view.value = views.row(views.conv_db_panel(step, self.shared))
+        step, dy, x, shared = self.trace[self.player.step], self.dy, self.x, self.shared
+        self._show(self.dx_view, lambda: views.conv_dx_panels(step, dy, x.shape))
+        self._show(self.dw_view, lambda: views.conv_dw_panels(step, x))
+        self._show(self.db_view, lambda: views.row(views.conv_db_panel(step, shared)))
 
     def _render_gather(self, *_):
-        r, c = self.cell_picker.value
-        self.gather_view.value = _display_math(formulas.conv_input_grad_formula(
-            r, c, self.x.shape, self.w.shape, values=self._values(dy=self.dy)))
+        (r, c), x, w, values = self.cell_picker.value, self.x, self.w, self._values(dy=self.dy)
+        self._show(self.gather_view, lambda: _display_math(formulas.conv_input_grad_formula(
+            r, c, x.shape, w.shape, values=values)))
 
     # --- results ------------------------------------------------------------------------
     @property

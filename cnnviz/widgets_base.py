@@ -127,12 +127,17 @@ def _descendants(widget):
 
 class _HeldBack:
     """Widgets whose changes are held back (``hold_sync``), then sent in one go, by rank
-    (VIEWS, FORMULAS, PLAYERS, CONTROLS) and within a rank in the order they were held."""
+    (VIEWS, FORMULAS, PLAYERS, CONTROLS) and within a rank in the order they were held.
+
+    A held widget's new value can wait too (``defer``): it is computed just before the
+    batch goes, once, however many changes asked for it meanwhile.
+    """
 
     def __init__(self):
         # id(widget) -> (rank, order, widget, entered hold_sync context); the widget is kept
         # so that its id stays its own until it is sent
         self._held = {}
+        self._deferred = {}  # id(widget) -> the function that sets its value (the last given)
 
     def hold(self, widgets_, rank):
         for widget in widgets_:
@@ -141,18 +146,36 @@ class _HeldBack:
                 context.__enter__()
                 self._held[id(widget)] = (rank, len(self._held), widget, context)
 
+    def holds(self, widget):
+        return id(widget) in self._held
+
+    def defer(self, widget, set_value):
+        """Call ``set_value()`` (which sets the held ``widget``) just before sending, instead
+        of any earlier function given for it."""
+        self._deferred[id(widget)] = set_value
+
     def take(self, widgets_):
-        """Those of ``widgets_`` held here, as a _HeldBack of their own (still held)."""
+        """Those of ``widgets_`` held here, as a _HeldBack of their own (still held). Their
+        deferred values are set now: a newer one may follow before they are sent."""
         taken = _HeldBack()
         for widget in widgets_:
             entry = self._held.pop(id(widget), None)
             if entry is not None:
                 taken._held[id(widget)] = entry
+            set_value = self._deferred.pop(id(widget), None)
+            if set_value is not None:
+                set_value()
         return taken
 
     def send(self):
-        held, self._held = self._held, {}
+        deferred, self._deferred = self._deferred, {}
         errors = []
+        for set_value in deferred.values():
+            try:
+                set_value()
+            except Exception as err:  # every widget is still released and sent
+                errors.append(err)
+        held, self._held = self._held, {}
         for _rank, _order, _widget, context in sorted(held.values(), key=lambda e: e[:2]):
             try:
                 context.__exit__(None, None, None)
@@ -258,6 +281,8 @@ class MatrixEditor(widgets.VBox):
             for row, vals in zip(self.sliders, values):
                 for slider, v in zip(row, vals):
                     v = int(v) if isinstance(slider, widgets.IntSlider) else float(v)
+                    if slider.value == v:
+                        continue  # most entries, when a twin follows a single move
                     slider.min, slider.max = min(slider.min, v), max(slider.max, v)
                     slider.value = v
         finally:
@@ -562,6 +587,22 @@ class Explorer:
     def _hold_later(self, widgets_, rank):
         """Hold back the changes of ``widgets_`` with the rest of the current change."""
         self._later.hold(widgets_, rank)
+
+    def _show(self, view, html):
+        """Set ``view`` (a View or a formula) to ``html()``.
+
+        At once if the view goes to the browser with this change; if it is held back with
+        the rest (another section's view, a formula), ``html()`` runs when that batch goes.
+        The kernel's time right after a move then goes to the views being watched, and a
+        view held back while a slider is dragged is computed once, not at every step of the
+        drag. ``html`` must use values taken when ``_show`` is called (locals), not read the
+        explorer's state: the state may have moved on (even to a bad setting) by then.
+        """
+        later = self._later
+        if later is not None and later.holds(view):
+            later.defer(view, lambda: setattr(view, "value", html()))
+        else:
+            view.value = html()
 
     def _send_later(self):
         later, self._later = self._later, None

@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 
 import ipywidgets as widgets
+import numpy as np
 import pytest
 
 import cnnviz
@@ -245,6 +246,60 @@ def test_in_a_kernel_a_drag_sends_the_held_back_widgets_once(sent, in_kernel):
     in_kernel(check)
 
 
+def test_in_a_kernel_a_held_back_view_is_worked_out_once_when_its_batch_goes(
+        sent, in_kernel, monkeypatch):
+    """During a drag the other sections' views are not computed at every move: once, for
+    the last state, when the batch goes."""
+    from cnnviz import general_views
+
+    ex = cnnviz.StridedBackwardExplorer()
+    ex.full_convolution()
+    made = []
+    panels = general_views.full_convolution_panels
+    monkeypatch.setattr(general_views, "full_convolution_panels",
+                        lambda *args: made.append(args) or panels(*args))
+
+    async def check(wait):
+        sent.clear()
+        for value in (2, 3, 4, -1):
+            from_browser(ex.w_editor.slider(0, 0), value, sent)
+        from_browser(ex.dy_editor.slider(1, 1), 3, sent)
+        assert made == []
+        # Python's numbers are up to date at once (worked out when asked for)
+        dx, dw, _db = cnnviz.conv2d_backward(ex.dy, ex.x, ex.w, 0.0, stride=2, padding=1)
+        np.testing.assert_allclose(ex.dx, dx)
+        np.testing.assert_allclose(ex.dw, dw)
+        await wait()
+        assert len(made) == 1
+
+    in_kernel(check)
+    assert ex.w[0, 0] == -1 and ex.dy[1, 1] == 3
+    fresh = cnnviz.StridedBackwardExplorer(w=ex.w, dy=ex.dy)  # the same state, in one go
+    assert ex.matrix_form_view.value == fresh.matrix_form_view.value
+    assert ex.dx_view.value == fresh.dx_view.value
+
+
+def test_in_a_kernel_a_held_back_view_keeps_the_last_good_picture(sent, in_kernel):
+    """A bad setting while a view waits for its batch: the view shows the last good one."""
+    ex = cnnviz.PoolWindowsExplorer()
+    ex.x = np.arange(16.0).reshape(4, 4)
+    ex.size_slider.value, ex.stride_slider.value = 2, 2
+    before = ex.formula_view.value
+
+    async def check(wait):
+        sent.clear()
+        from_browser(ex.stride_slider, 1, sent)   # good: 3x3 windows of 2x2
+        assert ex.formula_view.value == before      # the formula waits for the batch
+        from_browser(ex.size_slider, 5, sent)     # bad: a 5x5 window does not fit
+        assert ex.error
+        await wait()
+
+    in_kernel(check)
+    good = cnnviz.PoolWindowsExplorer(size=2, stride=1)
+    good.x = np.arange(16.0).reshape(4, 4)
+    assert ex.formula_view.value == good.formula_view.value != before
+
+
 def test_in_a_kernel_a_twin_moved_sends_its_own_sections_views_at_once(sent, in_kernel):
     ex = cnnviz.ConvBackwardExplorer()
     ex.matrix_form()  # its view is shown in that section only
@@ -266,6 +321,9 @@ def test_in_a_kernel_a_twin_moved_sends_its_own_sections_views_at_once(sent, in_
         assert sliders_of(ex.dy_editor) & {id(w) for w in sent}
 
     in_kernel(check)
+    # the matrix form shows both moves (the first one's waiting picture did not come last)
+    fresh = cnnviz.ConvBackwardExplorer(dy=ex.dy)
+    assert ex.dy[0, 0] == -2 and ex.matrix_form_view.value == fresh.matrix_form_view.value
 
 
 @pytest.mark.parametrize("name", EXPLORERS)
