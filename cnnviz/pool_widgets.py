@@ -12,6 +12,9 @@ No math lives here: numbers come from cnnviz.ops / cnnviz.steps / cnnviz.formula
 cnnviz.pitfalls, pictures from cnnviz.pool_views. A callback only recomputes the small trace
 and sets ``.value`` of existing widgets; nothing is rebuilt per frame.
 """
+import collections
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -22,6 +25,9 @@ from .widgets_base import Explorer, MatrixEditor
 __all__ = ["PoolForwardExplorer", "PoolWindowsExplorer", "PoolBackwardExplorer"]
 
 TIES_OPTIONS = [("first (frameworks)", "first"), ("all", "all"), ("split", "split")]
+
+# The pitfalls sections' numbers for one state, each a function that works them out once.
+_Pitfalls = collections.namedtuple("_Pitfalls", "wrong_steps overwrite ties")
 
 
 def _matrix_text(a):
@@ -259,7 +265,7 @@ class PoolBackwardExplorer(_PoolExplorer):
     def __init__(self, x=None, dy=None, ties="first", cell=(1, 1), size=2, stride=1,
                  low=-9, high=9):
         super().__init__()
-        self.wrong_steps = []
+        self._pitfalls = None  # the current state's comparisons, worked out when asked for
         seed = examples.seed_pool()
         x = seed["x"] if x is None else np.asarray(x, dtype=float)
         dy = seed["dy"] if dy is None else np.asarray(dy, dtype=float)
@@ -335,12 +341,28 @@ class PoolBackwardExplorer(_PoolExplorer):
         self._set_n_steps(len(self.trace))
 
     def _compare_pitfalls(self):
-        """The overwrite bug and the three tie policies, for the sections that show them."""
-        x, dy, policy = self.x, self.dy, self.policy
-        self.wrong_steps = pitfalls.maxpool2d_backward_overwrite_steps(
-            dy, x, self.size, self.stride, policy)
-        self.overwrite = pitfalls.compare_overwrite(dy, x, self.size, self.stride, policy)
-        self.tie_comparison = pitfalls.compare_ties(dy, x, self.size, self.stride)
+        """The overwrite bug and the three tie policies, for the sections that show them.
+        Worked out when first asked for: those sections' views wait for their batch."""
+        args, policy = (self.dy, self.x, self.size, self.stride), self.policy
+        self._pitfalls = _Pitfalls(
+            functools.cache(lambda: pitfalls.maxpool2d_backward_overwrite_steps(*args, policy)),
+            functools.cache(lambda: pitfalls.compare_overwrite(*args, policy)),
+            functools.cache(lambda: pitfalls.compare_ties(*args)))
+
+    @property
+    def wrong_steps(self):
+        """The overwrite bug's trace (``=`` instead of ``+=``), for the current state."""
+        return self._pitfalls.wrong_steps() if self._pitfalls else []
+
+    @property
+    def overwrite(self):
+        """``pitfalls.compare_overwrite`` for the current state."""
+        return self._pitfalls.overwrite() if self._pitfalls else None
+
+    @property
+    def tie_comparison(self):
+        """``pitfalls.compare_ties`` for the current state."""
+        return self._pitfalls.ties() if self._pitfalls else None
 
     # --- rendering ----------------------------------------------------------------------
     def _render(self):
@@ -348,8 +370,8 @@ class PoolBackwardExplorer(_PoolExplorer):
         self._render_main_step()
         self._compare_pitfalls()
         self._render_other_steps()
-        comparison, policy = self.tie_comparison, self.policy
-        self._show(self.ties_view_html, lambda: pool_views.ties_panels(comparison, policy))
+        comparison, policy = self._pitfalls.ties, self.policy
+        self._show(self.ties_view_html, lambda: pool_views.ties_panels(comparison(), policy))
 
     def _render_step(self, *_):
         self._render_main_step()
@@ -369,9 +391,9 @@ class PoolBackwardExplorer(_PoolExplorer):
         if not self.trace:
             return
         t = self._shown()
-        step, wrong, overwrite, n = self.trace[t], self.wrong_steps[t], self.overwrite, len(self.trace)
-        self._show(self.overwrite_view,
-                   lambda: pool_views.overwrite_panels(step.dX, wrong, step, overwrite, n))
+        step, n, bug = self.trace[t], len(self.trace), self._pitfalls
+        self._show(self.overwrite_view, lambda: pool_views.overwrite_panels(
+            step.dX, bug.wrong_steps()[t], step, bug.overwrite(), n))
         self._render_meeting()
 
     def _render_meeting(self, *_):

@@ -279,6 +279,31 @@ def test_in_a_kernel_a_held_back_view_is_worked_out_once_when_its_batch_goes(
     assert ex.dx_view.value == fresh.dx_view.value
 
 
+def test_in_a_kernel_the_pitfalls_numbers_are_current_before_their_views_go(sent, in_kernel):
+    from cnnviz import pitfalls
+
+    ex = cnnviz.PoolBackwardExplorer()
+    ex.ties_view()
+    ex.overwrite_bug()
+
+    async def check(wait):
+        sent.clear()
+        from_browser(ex.x_editor.slider(0, 1), 9, sent)  # a new maximum in the first window
+        assert ex.ties_view_html not in sent and ex.overwrite_view not in sent
+        args = (ex.dy, ex.x, ex.size, ex.stride)
+        ties, overwrite = pitfalls.compare_ties(*args), pitfalls.compare_overwrite(*args, "first")
+        for policy in ties.policies:
+            np.testing.assert_array_equal(ex.tie_comparison.dx[policy], ties.dx[policy])
+        np.testing.assert_array_equal(ex.overwrite.overwritten, overwrite.overwritten)
+        np.testing.assert_array_equal(ex.wrong_steps[-1], overwrite.overwritten)  # its last step
+        await wait()
+
+    in_kernel(check)
+    fresh = cnnviz.PoolBackwardExplorer(x=ex.x, dy=ex.dy)
+    assert ex.ties_view_html.value == fresh.ties_view_html.value
+    assert ex.overwrite_view.value == fresh.overwrite_view.value
+
+
 def test_in_a_kernel_a_held_back_view_keeps_the_last_good_picture(sent, in_kernel):
     """A bad setting while a view waits for its batch: the view shows the last good one."""
     ex = cnnviz.PoolWindowsExplorer()
