@@ -15,8 +15,8 @@ as a comm message: the rest is held back and sent LATER_S later). Widget message
 recorded, not sent. Prints the median of ``repeats`` moves per explorer:
 
   first view    ms from setting the slider's value to the first View message
-  whole change  ms until the change returns (everything recomputed; the held-back views'
-                messages go LATER_S later)
+  whole change  ms until the change returns (the numbers recomputed; the held-back views
+                are worked out and sent LATER_S later, with their batch)
 
 ``main()`` returns {explorer: {"first_view_ms": ..., "change_ms": ..., "repeats": ...}}.
 """

@@ -64,7 +64,8 @@ _STYLE_BLOCK = re.compile(r"<style>.*?</style>", flags=re.S)
 # players, copies of the controls) follows LATER_S later, in one batch: every message sent at
 # the same moment shares the machine (kernel, server, browser) with the views being watched,
 # and changes made in between, while a slider is dragged, join the batch instead of each
-# sending its own.
+# sending its own. The batch's views are also worked out when it goes (``Explorer._show``),
+# so the kernel is free right after a move, and a drag computes them once.
 LATER_S = 0.05
 
 # The order of a batch: views, formulas (MathJax holds the browser up for ~10 ms each),
@@ -429,8 +430,8 @@ class Explorer:
     """Base of every explorer: editors + player + HTML views, refreshed from a single state.
 
     Subclasses build ``self.root`` (the widget shown), and implement ``_recompute()`` (ask the
-    math for a trace, may raise ValueError for bad settings) and ``_render()`` (put the views'
-    HTML into the view widgets). A bad setting shows ``self.message`` and keeps every value the
+    math for a trace, may raise ValueError for bad settings) and ``_render()`` (give each view
+    its HTML, through ``_show``). A bad setting shows ``self.message`` and keeps every value the
     student set; the views keep the last good picture.
 
     An explorer shows itself in sections (``_box``): the first one, with its own controls, and
