@@ -285,6 +285,24 @@ def test_multichannel_with_stride_and_padding():
     assert "pad(0,0)" in x_cells and "pad(5,5)" in x_cells and len(x_cells) == 36
 
 
+def test_multichannel_a_kernel_edit_makes_only_its_channels_trace_again():
+    ex = MultiChannelExplorer()
+    before = list(ex.traces)
+    ex.w_editors[1].slider(0, 0).value = 3
+
+    def fresh(c):
+        return steps.conv_forward_steps(ex.x[ex.n, c], ex.w[ex.f, c], 0.0)
+
+    assert ex.traces[0] is before[0] and ex.traces[2] is before[2]
+    assert ex.traces[1] is not before[1]
+    for c, trace in enumerate(ex.traces):
+        np.testing.assert_array_equal(trace[-1].Y, fresh(c)[-1].Y)
+    ex.x = ex.x + 1  # a new input: every channel again
+    assert all(new is not old for new, old in zip(ex.traces, before))
+    for c, trace in enumerate(ex.traces):
+        np.testing.assert_array_equal(trace[-1].Y, fresh(c)[-1].Y)
+
+
 def test_multichannel_bad_settings_show_a_message():
     ex = MultiChannelExplorer(w=np.ones((1, 3, 5, 5)), b=[0.0])
     assert "larger than the padded input 4x4" in ex.error
