@@ -165,15 +165,16 @@ class ConvForwardExplorer(_ConvExplorer):
 
     def _render(self):
         self._render_step()
-        x, w, values = self.x, self.w, self._values()
-        bias = "shared" if self.shared else "position"
+        values = self._values()
+        x, w, bias = values["x"], values["w"], "shared" if self.shared else "position"
         self._show(self.equations_view, lambda: _display_math(
             *formulas.conv_forward_equations(x.shape, w.shape, values=values, bias=bias),
             aligned=True))
 
     def _render_step(self):
-        step, x, w, values = self.trace[self.player.step], self.x, self.w, self._values()
-        bias, bias_symbol = ("shared" if self.shared else "position"), self._bias_symbol(step.i, step.j)
+        step, values = self.trace[self.player.step], self._values()
+        x, w, bias = values["x"], values["w"], "shared" if self.shared else "position"
+        bias_symbol = self._bias_symbol(step.i, step.j)
         # Y first: the result the sliders feed (each view is one message to the browser)
         self._show(self.output_view, lambda: views.row(views.conv_output_panel(step)))
         self._show(self.input_view, lambda: views.row(views.conv_input_panel(step, x)))
@@ -306,7 +307,8 @@ class ConvBackwardExplorer(_ConvExplorer):
         self._show(self.db_view, lambda: views.row(views.conv_db_panel(step, shared)))
 
     def _render_gather(self, *_):
-        (r, c), x, w, values = self.cell_picker.value, self.x, self.w, self._values(dy=self.dy)
+        (r, c), values = self.cell_picker.value, self._values(dy=self.dy)
+        x, w = values["x"], values["w"]
         self._show(self.gather_view, lambda: _display_math(formulas.conv_input_grad_formula(
             r, c, x.shape, w.shape, values=values)))
 
