@@ -280,6 +280,7 @@ def test_in_a_kernel_a_held_back_view_is_worked_out_once_when_its_batch_goes(
 
 
 def test_in_a_kernel_the_pitfalls_numbers_are_current_before_their_views_go(sent, in_kernel):
+    """The overwrite and ties sections' views wait for their batch; their numbers do not."""
     from cnnviz import pitfalls
 
     ex = cnnviz.PoolBackwardExplorer()
@@ -291,7 +292,7 @@ def test_in_a_kernel_the_pitfalls_numbers_are_current_before_their_views_go(sent
         from_browser(ex.x_editor.slider(0, 1), 9, sent)  # a new maximum in the first window
         assert ex.ties_view_html not in sent and ex.overwrite_view not in sent
         args = (ex.dy, ex.x, ex.size, ex.stride)
-        ties, overwrite = pitfalls.compare_ties(*args), pitfalls.compare_overwrite(*args, "first")
+        ties, overwrite = pitfalls.compare_ties(*args), pitfalls.compare_overwrite(*args, ex.policy)
         for policy in ties.policies:
             np.testing.assert_array_equal(ex.tie_comparison.dx[policy], ties.dx[policy])
         np.testing.assert_array_equal(ex.overwrite.overwritten, overwrite.overwritten)
@@ -313,9 +314,9 @@ def test_in_a_kernel_a_held_back_view_keeps_the_last_good_picture(sent, in_kerne
 
     async def check(wait):
         sent.clear()
-        from_browser(ex.stride_slider, 1, sent)   # good: 3x3 windows of 2x2
-        assert ex.formula_view.value == before      # the formula waits for the batch
-        from_browser(ex.size_slider, 5, sent)     # bad: a 5x5 window does not fit
+        from_browser(ex.stride_slider, 1, sent)  # good: 3x3 windows of 2x2
+        assert ex.formula_view.value == before  # the formula waits for the batch
+        from_browser(ex.size_slider, 5, sent)  # bad: a 5x5 window does not fit
         assert ex.error
         await wait()
 
