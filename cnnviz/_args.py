@@ -94,6 +94,15 @@ def window_span(kernel, dilation):
     return tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
 
 
+def zero_padded(x, padding):
+    """x (H, W) with (ph, pw) rows/cols of zeros on every side (np.pad, without the cost of
+    its generality: explorers pad on every slider move)."""
+    (ph, pw), (h, w) = padding, np.shape(x)
+    padded = np.zeros((h + 2 * ph, w + 2 * pw))
+    padded[ph:ph + h, pw:pw + w] = x
+    return padded
+
+
 def output_shape(size, kernel, stride=(1, 1), padding=(0, 0), dilation=(1, 1), what="kernel"):
     """(HO, WO) = (H + 2*padding - dilation*(K - 1) - 1) // stride + 1, checked."""
     span = window_span(kernel, dilation)

@@ -12,7 +12,7 @@ import html
 
 import numpy as np
 
-from . import views
+from . import _args, views
 from .views import format_number, matrix_table, panel
 
 __all__ = [
@@ -189,7 +189,7 @@ def _window_on_input(x, padding, cells, weights=True):
 
     cells : {(r, c) in the padded input: (m, n) the tap that reads it}.
     """
-    xp = views._padded_input(x, padding)
+    xp = _args.zero_padded(x, padding)
     classes = views._pad_classes(np.shape(x), padding)
     marks, notes = {}, {}
     for (r, c), (m, n) in cells.items():

@@ -190,9 +190,7 @@ class _Windows:
         self.at = (np.arange(ho * wo)[:, None, None], r, c)
         self.inside = (r >= ph) & (r < ph + h) & (c >= pw) & (c < pw + w)
         self.in_padding = _read_only(~self.inside)
-        padded = np.zeros((h + 2 * ph, w + 2 * pw))  # np.pad, without its generality's cost
-        padded[ph:ph + h, pw:pw + w] = x
-        self.values = _read_only(padded[r, c])
+        self.values = _read_only(_args.zero_padded(x, padding)[r, c])
 
     def placed(self, taps):
         """taps (K, KH, KW) placed on x at each window (K, H, W); taps in the padding dropped."""

@@ -13,7 +13,7 @@ import html
 
 import numpy as np
 
-from . import formulas
+from . import _args, formulas
 
 __all__ = [
     "STYLE",
@@ -205,11 +205,6 @@ def shown_tables(view_html):
 # ---------------------------------------------------------------------------------------
 # Convolution views
 # ---------------------------------------------------------------------------------------
-def _padded_input(x, padding):
-    (pr, pc), (h, w) = padding, np.shape(x)
-    padded = np.zeros((h + 2 * pr, w + 2 * pc))  # np.pad, without its generality's cost
-    padded[pr:pr + h, pc:pc + w] = x
-    return padded
 
 
 def _pad_classes(shape, padding):
@@ -236,7 +231,7 @@ def _grad_html(symbol, r, c):
 
 def conv_input_panel(step, x, padding=(0, 0), title="X (input)", weights=True):
     """X (zero-padded if padding), the step's window outlined; each window cell notes ×w_mn."""
-    xp = _padded_input(x, padding)
+    xp = _args.zero_padded(x, padding)
     classes = _pad_classes(np.shape(x), padding)
     notes, marks = {}, {}
     for cell, (m, n) in _window_cells(step, padding).items():
