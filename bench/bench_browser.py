@@ -18,6 +18,13 @@ The reference is measured the same way in the same Lab session: a scratch notebo
 IntSlider whose observer writes an HTML widget (measured before and after the explorers).
 Target: explorer key-view median <= 1.5x the bare widget's median.
 
+"Bare next to it" splits an explorer's latency into the page's share and its own: after a
+notebook's explorers are measured, a copy of the notebook with the same bare widget in a cell
+right after each measured explorer's cell is run, and each of those bare widgets is measured.
+A long chapter page makes every widget on it slower (more for the browser to lay out, paint and
+hit-test in each frame), so the explorer's ratio to the bare widget next to it is what the
+explorer itself adds. It is reported, not the target.
+
 ``main()`` prints a table and returns the numbers as a dict.
 """
 import json
@@ -48,17 +55,25 @@ KEY_VIEWS = {
     "cnnviz-pool-backward": ("dy11", ".cnnviz-pool-dx"),        # X′1 sends ∂L/∂y11 to its max
 }
 
-BARE_CELL = """import ipywidgets as widgets
-slider = widgets.IntSlider(value=5, min=0, max=10, description="n", continuous_update=True)
-slider.add_class("cnnviz-slider")
-slider.add_class("cnnviz-slider-n")
-view = widgets.HTML("<b>5</b>")
-view.add_class("cnnviz-view")
-slider.observe(lambda change: setattr(view, "value", f"<b>{change['new']}</b>"), names="value")
-box = widgets.VBox([slider, view])
-box.add_class("cnnviz-explorer")
-box.add_class("bench-bare")
-box"""
+# A function, so that the cell can also sit inside a chapter notebook (see main): its names stay
+# local, and each copy's observer writes its own view.
+BARE_CELL = """def _bench_bare_slider():
+    import ipywidgets
+    slider = ipywidgets.IntSlider(value=5, min=0, max=10, description="n", continuous_update=True)
+    slider.add_class("cnnviz-slider")
+    slider.add_class("cnnviz-slider-n")
+    view = ipywidgets.HTML("<b>5</b>")
+    view.add_class("cnnviz-view")
+    slider.observe(lambda change: setattr(view, "value", f"<b>{change['new']}</b>"), names="value")
+    box = ipywidgets.VBox([slider, view])
+    box.add_class("cnnviz-explorer")
+    box.add_class("bench-bare")
+    return box
+
+_bench_bare_slider()"""
+
+_CELL_INDEX = """e => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
+    .indexOf(e.closest('.jp-Cell'))"""
 
 _INSTALL = """(root, [keySel, allSel]) => {
     const st = window.__lat = {t0: null, key: null, last: null, quietSince: performance.now()};
@@ -130,6 +145,19 @@ def _explorer_names(path):
     return set(re.findall(r"\b([A-Z]\w*Explorer)\b", source))
 
 
+def _code_cell(source):
+    return {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "source": source}
+
+
+def _with_bare_cells_after(path, cell_indices):
+    """The notebook at ``path``, a bare-widget cell inserted after each of ``cell_indices``."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for i in sorted(set(cell_indices), reverse=True):
+        notebook["cells"].insert(i + 1, _code_cell(BARE_CELL))
+    return notebook
+
+
 def _open(browser, lab, name):
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(60_000)
@@ -151,8 +179,7 @@ def main(presses=PRESSES):
     bare_key, bare_settled = [], []
     with tempfile.TemporaryDirectory() as scratch:
         lab = Lab(scratch)
-        bare_nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
-                              "outputs": [], "source": BARE_CELL}],
+        bare_nb = {"cells": [_code_cell(BARE_CELL)],
                    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                "language": "python"}},
                    "nbformat": 4, "nbformat_minor": 5}
@@ -169,6 +196,24 @@ def main(presses=PRESSES):
                     context.close()
                     lab.shutdown_kernels()
 
+                def next_to(path, cells):
+                    """The bare widget in a cell right after each explorer's, in its notebook."""
+                    name = "_bench_next_to_" + path.name
+                    notebook = _with_bare_cells_after(path, cells.values())
+                    (lab.root / name).write_text(json.dumps(notebook), encoding="utf-8")
+                    context, ui = _open(browser, lab, name)
+                    bares, order = ui.page.locator(".bench-bare"), sorted(set(cells.values()))
+                    for kind, cell in cells.items():
+                        try:
+                            k, _ = measure(bares.nth(order.index(cell)), "n", ".cnnviz-view",
+                                           presses)
+                        except RuntimeError as err:
+                            results["kinds"][kind]["next_to_error"] = str(err)
+                            continue
+                        results["kinds"][kind]["bare_next_to_ms"] = _median(k)
+                    context.close()
+                    lab.shutdown_kernels()
+
                 bare()
                 seen_names = set()
                 for path in sorted(NOTEBOOKS.glob("*.ipynb")):
@@ -177,6 +222,7 @@ def main(presses=PRESSES):
                         continue  # no explorer class we have not met yet
                     seen_names |= names
                     context, ui = _open(browser, lab, path.name)
+                    cells = {}  # kind -> index of the cell that shows its explorer
                     explorers = ui.explorers()
                     for i in range(explorers.count()):
                         explorer = explorers.nth(i)
@@ -199,8 +245,11 @@ def main(presses=PRESSES):
                         results["kinds"][kind] = dict(notebook=path.name, slider=slider, view=view,
                                                       median_ms=_median(k), p90_ms=_p90(k),
                                                       settled_median_ms=_median(s), samples=len(k))
+                        cells[kind] = explorer.evaluate(_CELL_INDEX)
                     context.close()
                     lab.shutdown_kernels()
+                    if cells:
+                        next_to(path, cells)
                 bare()
                 browser.close()
         finally:
@@ -215,11 +264,13 @@ def main(presses=PRESSES):
             continue
         r["ratio"] = r["median_ms"] / bare_median
         r["met"] = r["ratio"] <= TARGET_RATIO
+        if "bare_next_to_ms" in r:
+            r["ratio_to_bare_next_to"] = r["median_ms"] / r["bare_next_to_ms"]
 
     print(f"slider -> view latency in Chromium (median of {presses} key presses per row, "
           f"ms; target <= {TARGET_RATIO}x the bare widget)")
     print(f"{'explorer kind':24} {'slider':7} {'key view':28} {'median':>7} {'p90':>7} "
-          f"{'settled':>8} {'ratio':>6}  target")
+          f"{'settled':>8} {'ratio':>6}  {'target':7}  {'bare next to it':>15} {'ratio':>6}")
     b = results["bare"]
     print(f"{'bare IntSlider -> HTML':24} {'n':7} {'.cnnviz-view':28} {b['median_ms']:7.1f} "
           f"{b['p90_ms']:7.1f} {b['settled_median_ms']:8.1f} {1:6.2f}")
@@ -228,8 +279,18 @@ def main(presses=PRESSES):
             print(f"{kind:24} {r['slider']:7} not measured: {r['error']}")
             continue
         view = "(all its views)" if r["view"] == VIEWS else r["view"]
+        next_to = (f"{r['bare_next_to_ms']:15.1f} {r['ratio_to_bare_next_to']:6.2f}"
+                   if "bare_next_to_ms" in r else f"{'not measured':>15}")
         print(f"{kind:24} {r['slider']:7} {view[:28]:28} {r['median_ms']:7.1f} {r['p90_ms']:7.1f} "
-              f"{r['settled_median_ms']:8.1f} {r['ratio']:6.2f}  {'met' if r['met'] else 'NOT met'}")
+              f"{r['settled_median_ms']:8.1f} {r['ratio']:6.2f}  "
+              f"{'met' if r['met'] else 'NOT met':7}  {next_to}")
+    print("bare next to it: the same bare widget in a cell right after the explorer's, on its "
+          "notebook's page;\n  its ratio is the explorer's own share, the rest is the page's "
+          "(not the target)")
+    errors = [f"{kind}: {r['next_to_error']}" for kind, r in results["kinds"].items()
+              if "next_to_error" in r]
+    for error in errors:
+        print("  bare next to", error)
     return results
 
 
