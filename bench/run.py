@@ -6,7 +6,8 @@
    browser's latency waits for it);
 3. the notebook test stage: `pytest --nbval` over notebooks/ (target <= 60 s on 2 cores);
 4. in a browser (if Chromium is installed): slider -> view latency of each explorer
-   against a bare one-slider widget (target <= 1.5x).
+   against a bare one-slider widget (target <= 1.5x), and against the same bare widget placed
+   next to the explorer on its notebook's page (the explorer's own share; no target).
 """
 import importlib.util
 import subprocess
