@@ -197,6 +197,7 @@ def main(presses=PRESSES):
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+
                 def bare():
                     """Key-view latencies of the bare widget, in a page and a kernel of its own."""
                     context, ui = _open(browser, lab, bare_name)
