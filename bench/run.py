@@ -6,8 +6,9 @@
    browser's latency waits for it);
 3. the notebook test stage: `pytest --nbval` over notebooks/ (target <= 60 s on 2 cores);
 4. in a browser (if Chromium is installed): slider -> view latency of each explorer
-   against a bare one-slider widget (target <= 1.5x), and against the same bare widget placed
-   next to the explorer on its notebook's page (the explorer's own share; no target).
+   against a bare one-slider widget measured just before and after its notebook (target
+   <= 1.5x), and against the same bare widget placed next to the explorer on its notebook's
+   page (the explorer's own share; no target).
 """
 import importlib.util
 import subprocess
