@@ -262,9 +262,10 @@ def main(presses=PRESSES):
                     lab.shutdown_kernels()
                     if cells:
                         next_to(path, cells)
-                    # The reference for this notebook's explorers: the bare widget's presses
+                    # The reference for this notebook's explorers: the bare widget's runs
                     # just before and just after them.
-                    before, after = bare_runs[-1], bare()
+                    before = bare_runs[-1]
+                    after = bare()
                     for kind in cells:
                         results["kinds"][kind]["bare_around_ms"] = _median(before + after)
                 browser.close()
