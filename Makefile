@@ -3,29 +3,38 @@ PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
 LAB_ARGS ?=
+# The whole tested environment, every package under the direct pins (make lock refreshes it).
+LOCK     := requirements-lock.txt
 
 # JupyterLab refuses to start as root (containers) unless asked to allow it.
 ifeq ($(shell id -u),0)
 ROOT_FLAG := --allow-root
 endif
 
-.PHONY: lab test bench notebooks check-notebooks clean
+.PHONY: lab test bench notebooks site lock clean
 
+# The pinned packages publish wheels for these Pythons only: say so in one line, before anything.
 $(BIN)/python:
+	@$(PYTHON) tools/python_supported.py
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+# The venv's JupyterLab reads the collection's settings (jupyter/cnnviz.json: no news prompt)
+# from its share/jupyter/lab/settings/overrides.d/.
+OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d
+$(VENV)/.installed: requirements.txt $(LOCK) pyproject.toml jupyter/cnnviz.json | $(BIN)/python
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -r requirements.txt -e .
+	$(BIN)/python -m pip install -r requirements.txt -c $(LOCK) -e .
+	mkdir -p $(OVERRIDES) && cp jupyter/cnnviz.json $(OVERRIDES)/
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
-	$(BIN)/python -m pip install -r requirements-test.txt
+	$(BIN)/python -m pip install -r requirements-test.txt -c $(LOCK)
 	touch $@
 
 ## make lab: set everything up and open the collection in JupyterLab
+# JupyterLab runs in notebooks/, so the start notebook and the server's root are the same folder.
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS) 00_start_here.ipynb
+	cd notebooks && ../$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) 00_start_here.ipynb
 
 ## make test: set everything up and run unit tests, doctests, notebooks (nbval) and browser tests
 test: $(VENV)/.installed-test
@@ -36,8 +45,14 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
 ## make notebooks: rebuild notebooks/*.ipynb from tools/nbsrc/*.py and execute them (committed outputs)
-notebooks: $(VENV)/.installed
+notebooks: $(VENV)/.installed-test
 	$(BIN)/python tools/notebooks.py build
+
+## make lock: refresh requirements-lock.txt from requirements-test.txt (valid on every supported Python)
+lock: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet uv==0.13.8
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+		requirements-test.txt -o $(LOCK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts
