@@ -90,9 +90,12 @@ def test_make_lab_on_a_fresh_clone_serves_the_start_notebook(tmp_path):
         assert {p.name for p in (clone / "notebooks").glob("*.ipynb")} <= listed
 
         # No "Would you like to get notified about official Jupyter news?" for a newcomer.
+        # (the collection's settings are defaults of the schema; a student's own still win).
         news = _get(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification", token)
-        assert news["settings"]["fetchNews"] == "false"
-        assert news["settings"]["checkForUpdates"] is False
+        effective = {key: news["settings"].get(key, spec.get("default"))
+                     for key, spec in news["schema"]["properties"].items()}
+        assert effective["fetchNews"] == "false"
+        assert effective["checkForUpdates"] is False
 
         # Stop the server by its own process id (from the runtime file it wrote), as a student's ^C.
         runtime = [json.loads(p.read_text()) for p in (tmp_path / "runtime").glob("jpserver-*.json")]
