@@ -111,10 +111,13 @@ def test_make_lab_on_a_fresh_clone_serves_the_start_notebook(tmp_path):
 def _unsupported_python():
     """A Python older than the oldest supported one, if this machine has one."""
     for minor in range(OLDEST[1] - 1, 7, -1):
-        found = shutil.which(f"python3.{minor}") or next(
-            iter(sorted(Path.home().glob(f".pyenv/versions/3.{minor}.*/bin/python"))), None)
-        if found:
-            return str(found)
+        candidates = [*sorted(Path.home().glob(f".pyenv/versions/3.{minor}.*/bin/python")),
+                      shutil.which(f"python3.{minor}")]
+        for found in filter(None, candidates):
+            runs = subprocess.run([str(found), "-c", "import sys; print(sys.version_info[1])"],
+                                  capture_output=True, text=True)
+            if runs.returncode == 0 and runs.stdout.strip() == str(minor):
+                return str(found)
     return None
 
 
