@@ -9,7 +9,7 @@ Target: median <= 10 ms. No browser: this is what the kernel spends per event.
 import statistics
 import time
 
-from cnnviz.widgets import ConvBackwardExplorer, ConvForwardExplorer
+from cnnviz.explorers.conv import ConvBackwardExplorer, ConvForwardExplorer
 
 TARGET_MS = 10.0
 

@@ -27,10 +27,10 @@ import time
 
 import ipywidgets
 
-from cnnviz import widgets_base
-from cnnviz.general_widgets import MultiChannelExplorer, OutputSizeExplorer, StridedBackwardExplorer
-from cnnviz.pool_widgets import PoolBackwardExplorer, PoolForwardExplorer, PoolWindowsExplorer
-from cnnviz.widgets import ConvBackwardExplorer, ConvForwardExplorer
+from cnnviz.explorers import base as widgets_base
+from cnnviz.explorers.general import MultiChannelExplorer, OutputSizeExplorer, StridedBackwardExplorer
+from cnnviz.explorers.pool import PoolBackwardExplorer, PoolForwardExplorer, PoolWindowsExplorer
+from cnnviz.explorers.conv import ConvBackwardExplorer, ConvForwardExplorer
 
 
 def _cases():

@@ -18,7 +18,7 @@ dragging a slider or playing stays fluid. Browser rendering comes on top and is 
 import statistics
 import time
 
-from cnnviz.pool_widgets import PoolBackwardExplorer, PoolForwardExplorer, PoolWindowsExplorer
+from cnnviz.explorers.pool import PoolBackwardExplorer, PoolForwardExplorer, PoolWindowsExplorer
 
 TARGET_MS = 10.0
 

@@ -1,13 +1,23 @@
 """cnnviz: the forward and backward passes of a convolution layer and a max-pooling layer.
 
-The math (``cnnviz.ops``, ``cnnviz.naive``, ``cnnviz.steps``, ``cnnviz.formulas``,
-``cnnviz.gradcheck``) needs numpy only. The interactive explorers live in ``cnnviz.widgets``
-and are loaded on first use, so ``import cnnviz`` stays light.
+The package is split by concern; each part imports only the parts above it:
+
+- ``cnnviz.layers``: the operations in numpy (``ops``), the same as plain loops (``naive``),
+  step-by-step traces (``steps``) and finite differences (``gradcheck``). numpy only.
+- ``cnnviz.derivation``: the derivation's formulas, its matrix form, the geometry of windows,
+  the pitfalls, the chain conv -> pool -> loss, a tiny CNN, exercises and the worked examples.
+- ``cnnviz.render``: state -> HTML (and matplotlib figures). No widgets.
+- ``cnnviz.explorers``: the stages (stepping in the browser) and the explorers (sliders).
+
+Every module a notebook uses is reachable right after ``import cnnviz`` (``cnnviz.steps``,
+``cnnviz.pitfalls``, ...). The explorers import ipywidgets and load on first use.
 """
 import importlib
 
-from . import examples, exercises, formulas, gradcheck, naive, steps
-from .ops import (
+from .derivation import (chain, examples, exercises, formulas, geometry, matrix_form, pitfalls,
+                         tinycnn)
+from .layers import gradcheck, naive, ops, steps
+from .layers.ops import (
     conv2d_backward,
     conv2d_forward,
     maxpool2d_backward,
@@ -27,18 +37,22 @@ __all__ = [
 
 # Explorers, served on first access from the module that builds them (they import ipywidgets).
 _EXPLORERS = {
-    "ConvForwardExplorer": ".widgets",
-    "ConvBackwardExplorer": ".widgets",
-    "PoolForwardExplorer": ".pool_widgets",
-    "PoolWindowsExplorer": ".pool_widgets",
-    "PoolBackwardExplorer": ".pool_widgets",
-    "OutputSizeExplorer": ".general_widgets",
-    "MultiChannelExplorer": ".general_widgets",
-    "StridedBackwardExplorer": ".general_widgets",
+    "ConvForwardExplorer": ".explorers.conv",
+    "ConvBackwardExplorer": ".explorers.conv",
+    "PoolForwardExplorer": ".explorers.pool",
+    "PoolWindowsExplorer": ".explorers.pool",
+    "PoolBackwardExplorer": ".explorers.pool",
+    "OutputSizeExplorer": ".explorers.general",
+    "MultiChannelExplorer": ".explorers.general",
+    "StridedBackwardExplorer": ".explorers.general",
 }
+# Modules that import matplotlib, also on first use.
+_LAZY_MODULES = {"plots": ".render.plots"}
 
 
 def __getattr__(name):
     if name in _EXPLORERS:
         return getattr(importlib.import_module(_EXPLORERS[name], __name__), name)
+    if name in _LAZY_MODULES:
+        return importlib.import_module(_LAZY_MODULES[name], __name__)
     raise AttributeError(f"module 'cnnviz' has no attribute {name!r}")

@@ -141,14 +141,14 @@ def test_a_target_of_the_wrong_shape_is_refused():
 
 
 def test_math_modules_import_no_plotting_or_widgets():
-    code = ("import sys, cnnviz.chain, cnnviz.tinycnn, cnnviz.plots; "
+    code = ("import sys, cnnviz.derivation.chain, cnnviz.derivation.tinycnn, cnnviz.render.plots; "
             "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_views_of_the_chain_show_its_numbers():
-    from cnnviz import plots, views
+    from cnnviz.render import conv as views, plots
 
     r = chain.conv_pool_loss(**chain.example())
     shown = plots.matrices(("∂L/∂Y", r.dy, "∂L/∂y"), ("P − T", r.p - r.target, None))

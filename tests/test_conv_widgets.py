@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz import views
-from cnnviz.widgets import ConvBackwardExplorer, ConvForwardExplorer
+from cnnviz.render import conv as views
+from cnnviz.explorers.conv import ConvBackwardExplorer, ConvForwardExplorer
 
 
 def shown(view, table=0):

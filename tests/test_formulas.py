@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cnnviz import ops
-from cnnviz.formulas import (
+from cnnviz.derivation.formulas import (
     conv_bias_grad_equations,
     conv_bias_grad_formula,
     conv_forward_equations,
@@ -22,7 +22,7 @@ from cnnviz.formulas import (
     pool_window_equations,
     pool_window_formula,
 )
-from cnnviz.steps import conv_backward_steps, conv_forward_steps
+from cnnviz.layers.steps import conv_backward_steps, conv_forward_steps
 
 # The seed's formulas, copied from its derivation in its plain notation (3x3 X, 2x2 W).
 SEED_FORWARD = """
@@ -365,7 +365,7 @@ def test_bad_arguments_raise():
 
 def test_importing_formulas_loads_no_widget_or_plotting_library():
     code = (
-        "import sys, cnnviz.formulas\n"
+        "import sys, cnnviz.derivation.formulas\n"
         "bad = [m for m in ('ipywidgets', 'matplotlib') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz import geometry, matrix_form, ops, steps, views
-from cnnviz.general_widgets import (
+from cnnviz import geometry, matrix_form, ops, steps
+from cnnviz.render import conv as views
+from cnnviz.explorers.general import (
     MultiChannelExplorer,
     OutputSizeExplorer,
     StridedBackwardExplorer,
@@ -470,7 +471,7 @@ def test_multichannel_batch_section_has_its_own_controls_kept_in_step():
 # Layers
 # ---------------------------------------------------------------------------------------
 def test_geometry_and_views_do_not_import_widgets():
-    code = ("import sys; import cnnviz.geometry, cnnviz.general_views; "
+    code = ("import sys; import cnnviz.derivation.geometry, cnnviz.render.general; "
             "assert 'ipywidgets' not in sys.modules; "
             "import cnnviz; cnnviz.OutputSizeExplorer; assert 'ipywidgets' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -584,7 +584,7 @@ def test_inputs_are_not_modified(impl):
         np.testing.assert_array_equal(original, copy)
 
 
-@pytest.mark.parametrize("module", ["cnnviz.ops", "cnnviz.naive", "cnnviz.gradcheck"])
+@pytest.mark.parametrize("module", ["cnnviz.layers.ops", "cnnviz.layers.naive", "cnnviz.layers.gradcheck"])
 def test_math_modules_import_neither_ipywidgets_nor_matplotlib(module):
     """The math layer is numpy only: a fresh interpreter importing it stays free of UI packages."""
     code = (

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz import examples, ops, pitfalls, pool_views, steps
-from cnnviz.pool_widgets import PoolBackwardExplorer, PoolForwardExplorer, PoolWindowsExplorer
-from cnnviz.views import cell_name, format_number, shown_tables, subscript
+from cnnviz import examples, ops, pitfalls, steps
+from cnnviz.render import pool as pool_views
+from cnnviz.explorers.pool import PoolBackwardExplorer, PoolForwardExplorer, PoolWindowsExplorer
+from cnnviz.render.conv import cell_name, format_number, shown_tables, subscript
 
 TIES = ["first", "all", "split"]
 SEED = examples.seed_pool()
@@ -450,7 +451,7 @@ def test_views_are_plain_functions_of_a_trace():
 
 
 def test_math_and_view_modules_do_not_import_widgets():
-    for module in ("cnnviz.pitfalls", "cnnviz.pool_views"):
+    for module in ("cnnviz.derivation.pitfalls", "cnnviz.render.pool"):
         code = (f"import {module}, sys; "
                 "assert 'ipywidgets' not in sys.modules and 'matplotlib' not in sys.modules")
         subprocess.run([sys.executable, "-c", code], check=True)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cnnviz import ops
-from cnnviz.steps import (
+from cnnviz.layers.steps import (
     conv_backward_steps,
     conv_forward_steps,
     pool_backward_steps,
@@ -336,7 +336,7 @@ def test_pool_ties_policies_on_a_constant_input():
 
 def test_importing_steps_loads_no_widget_or_plotting_library():
     code = (
-        "import sys, cnnviz.steps\n"
+        "import sys, cnnviz.layers.steps\n"
         "bad = [m for m in ('ipywidgets', 'matplotlib') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

@@ -130,7 +130,7 @@ def test_figures_are_small_and_leave_matplotlib_settings_alone():
     import matplotlib
     from matplotlib.figure import Figure
 
-    from cnnviz import plots
+    from cnnviz.render import plots
 
     before = dict(matplotlib.rcParams)
     params = tinycnn.init_params(n_filters=4, seed=0)

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz import widgets_base
-from cnnviz.widgets_base import LATER_S
+from cnnviz.explorers import base as widgets_base
+from cnnviz.explorers.base import LATER_S
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_twin_sliders_follow_the_views(sent):
 def test_views_carry_no_stylesheet_and_every_section_carries_the_page_style():
     """A <style> element replaced on every update makes the browser re-match the whole page:
     live views hold none; each section shows the explorer's style sheet once (unchanged)."""
-    from cnnviz.widgets_base import CONTROL_STYLE, PAGE_STYLE, View
+    from cnnviz.explorers.base import CONTROL_STYLE, PAGE_STYLE, View
 
     assert CONTROL_STYLE in PAGE_STYLE and "backface-visibility:visible" in CONTROL_STYLE
     ex = cnnviz.ConvBackwardExplorer()
@@ -250,7 +250,7 @@ def test_in_a_kernel_a_held_back_view_is_worked_out_once_when_its_batch_goes(
         sent, in_kernel, monkeypatch):
     """During a drag the other sections' views are not computed at every move: once, for
     the last state, when the batch goes."""
-    from cnnviz import general_views
+    from cnnviz.render import general as general_views
 
     ex = cnnviz.StridedBackwardExplorer()
     ex.full_convolution()
@@ -354,7 +354,7 @@ def test_in_a_kernel_a_twin_moved_sends_its_own_sections_views_at_once(sent, in_
 
 @pytest.mark.parametrize("name", EXPLORERS)
 def test_the_explorers_controls_send_no_echo_of_a_students_move(name, sent):
-    from cnnviz.widgets_base import _CONTROL_TYPES, _descendants
+    from cnnviz.explorers.base import _CONTROL_TYPES, _descendants
 
     ex = getattr(cnnviz, name)()
     controls = [w for w in _descendants(ex.root) if isinstance(w, _CONTROL_TYPES)]

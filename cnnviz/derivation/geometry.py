@@ -23,7 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _args, matrix_form, ops, steps
+from ..layers import _args
+from . import matrix_form
+from ..layers import ops
+from ..layers import steps
 
 __all__ = [
     "AxisArithmetic",

@@ -23,11 +23,13 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 
-from . import geometry, ops, steps
-from . import general_views as gviews
-from . import views
-from .widgets import _display_math, _html, _math, _View
-from .widgets_base import CONTROLS, Explorer, MatrixEditor
+from ..derivation import geometry
+from ..layers import ops
+from ..layers import steps
+from ..render import general as gviews
+from ..render import conv as views
+from .conv import _display_math, _html, _math, _View
+from .base import CONTROLS, Explorer, MatrixEditor
 
 __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplorer",
            "default_multichannel", "default_strided"]

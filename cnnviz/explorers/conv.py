@@ -13,8 +13,13 @@ pictures from cnnviz.views.
 import ipywidgets as widgets
 import numpy as np
 
-from . import examples, formulas, gradcheck, matrix_form, steps, views
-from .widgets_base import PAGE_STYLE, Explorer, MatrixEditor, View
+from ..derivation import examples
+from ..derivation import formulas
+from ..layers import gradcheck
+from ..derivation import matrix_form
+from ..layers import steps
+from ..render import conv as views
+from .base import PAGE_STYLE, Explorer, MatrixEditor, View
 
 __all__ = ["ConvForwardExplorer", "ConvBackwardExplorer"]
 

@@ -21,7 +21,8 @@ live in a dict: W (F, 1, 3, 3), b (F,), V (K, F * H/2 * W/2), c (K,). Everything
 """
 import numpy as np
 
-from . import gradcheck, ops
+from ..layers import gradcheck
+from ..layers import ops
 
 __all__ = [
     "init_params",

@@ -24,7 +24,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import examples, gradcheck, ops
+from . import examples
+from ..layers import gradcheck
+from ..layers import ops
 
 __all__ = ["ChainRecord", "example", "seed_example", "conv_pool_loss", "loss_of", "gradient_errors"]
 

@@ -18,8 +18,8 @@ cell "✘", a skipped cell a dotted outline and the word "skipped".
 
 import numpy as np
 
-from .formulas import format_number
-from .views import (
+from ..derivation.formulas import format_number
+from .conv import (
     STYLE,
     cell_name,
     conv_output_panel,

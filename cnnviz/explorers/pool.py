@@ -18,9 +18,15 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 
-from . import examples, formulas, ops, pitfalls, pool_views, steps, views
-from .widgets import _display_math, _html, _math, _View
-from .widgets_base import Explorer, MatrixEditor
+from ..derivation import examples
+from ..derivation import formulas
+from ..layers import ops
+from ..derivation import pitfalls
+from ..render import pool as pool_views
+from ..layers import steps
+from ..render import conv as views
+from .conv import _display_math, _html, _math, _View
+from .base import Explorer, MatrixEditor
 
 __all__ = ["PoolForwardExplorer", "PoolWindowsExplorer", "PoolBackwardExplorer"]
 

@@ -20,8 +20,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _args, ops
-from .steps import window_coordinates
+from ..layers import _args
+from ..layers import ops
+from ..layers.steps import window_coordinates
 
 __all__ = [
     "maxpool2d_backward_overwrite",

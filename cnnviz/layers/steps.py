@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _args, ops
+from . import _args
+from . import ops
 
 __all__ = [
     "WindowStep",

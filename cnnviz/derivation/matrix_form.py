@@ -15,7 +15,8 @@ True
 """
 import numpy as np
 
-from . import _args, ops
+from ..layers import _args
+from ..layers import ops
 
 __all__ = ["rotate180", "insert_zeros", "full_padding", "input_grad_as_full_convolution",
            "weight_grad_as_correlation"]

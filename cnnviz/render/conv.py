@@ -13,7 +13,8 @@ import html
 
 import numpy as np
 
-from . import _args, formulas
+from ..layers import _args
+from ..derivation import formulas
 
 __all__ = [
     "STYLE",

@@ -12,8 +12,9 @@ import html
 
 import numpy as np
 
-from . import _args, views
-from .views import format_number, matrix_table, panel
+from ..layers import _args
+from . import conv as views
+from .conv import format_number, matrix_table, panel
 
 __all__ = [
     "EXTRA_STYLE",

@@ -12,8 +12,10 @@ import numpy as np
 import ipywidgets as widgets
 import traitlets
 
-from . import general_views, pool_views, views
-from .views import cell_name, message_html, subscript
+from ..render import general as general_views
+from ..render import pool as pool_views
+from ..render import conv as views
+from ..render.conv import cell_name, message_html, subscript
 
 __all__ = ["MatrixEditor", "StepPlayer", "Explorer", "View", "PAGE_STYLE"]
 

@@ -12,7 +12,7 @@ import html
 
 import numpy as np
 
-from . import views
+from . import conv as views
 
 __all__ = ["Shown", "matrices", "pool_backward_view", "loss_curve", "kernels", "digits"]
 
