@@ -10,6 +10,7 @@ highlight has a second cue besides colour (a thick solid or dashed outline and a
 """
 import functools
 import html
+from pathlib import Path
 
 import numpy as np
 
@@ -27,36 +28,10 @@ __all__ = [
     "message_html",
 ]
 
-# One stylesheet, scoped to .cnnviz-view, inlined into each view so that it also works in a
-# static viewer where no widget JavaScript runs. A cell's label and mark float at its top
-# (positioned elements would give every cell its own paint layer: slower frames in a page
-# of tables).
-STYLE = """<style>
-.cnnviz-view{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#111;line-height:1.25}
-.cnnviz-view .cv-row{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
-.cnnviz-view .cv-panel{display:inline-block;vertical-align:top}
-.cnnviz-view .cv-title{font-size:1.05em;font-weight:700;margin:2px 0 4px 0}
-.cnnviz-view .cv-caption{font-size:.9em;color:#333;margin-top:2px;max-width:22em}
-.cnnviz-view table.cv-m{border-collapse:separate;border-spacing:4px;background:transparent}
-.cnnviz-view table.cv-m td{min-width:4.4em;height:3.1em;padding:1px 5px 3px 5px;border:2px solid #9a9a9a;
-  background:#fff;color:#111;text-align:center;vertical-align:middle}
-.cnnviz-view table.cv-m td .cv-num{clear:both;font-size:1.55em;font-weight:700;font-variant-numeric:tabular-nums}
-.cnnviz-view table.cv-m td>.cv-num:first-child{margin-top:.6em}
-.cnnviz-view table.cv-m td .cv-lab{font-size:.72em;line-height:1.3;color:#333;float:left}
-.cnnviz-view table.cv-m td .cv-note{font-size:.78em;color:#111;font-weight:600}
-.cnnviz-view table.cv-m td.cv-pad{background:#eee;border-style:dotted}
-.cnnviz-view table.cv-m td.cv-pad .cv-num{color:#777}
-.cnnviz-view table.cv-m td.cv-win{border:4px solid #1d4ed8;background:#dbeafe}
-.cnnviz-view table.cv-m td.cv-cur{border:4px dashed #b91c1c;background:#fee2e2}
-.cnnviz-view table.cv-m td.cv-max{border:4px double #065f46;background:#d1fae5}
-.cnnviz-view table.cv-m td.cv-pending .cv-num{color:#8a8a8a}
-.cnnviz-view table.cv-m td.cv-new{box-shadow:inset 0 0 0 3px #f59e0b}
-.cnnviz-view .cv-mark{font-size:.72em;line-height:1.3;font-weight:700;float:right}
-.cnnviz-view .cv-sum{font-size:1.3em;font-variant-numeric:tabular-nums}
-.cnnviz-view .cv-sum td{padding:1px 6px;text-align:right}
-.cnnviz-view .cv-msg{font-size:1.05em;font-weight:700;color:#7f1d1d;background:#fef2f2;
-  border:2px solid #b91c1c;padding:6px 10px;margin:4px 0}
-</style>"""
+# The one stylesheet of the views (style.css), inlined into a view's HTML so that it stands alone
+# (tests, static viewers). A stage carries it once and shows views without it.
+CSS = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
+STYLE = f"<style>{CSS}</style>"
 
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")

@@ -17,7 +17,6 @@ from . import conv as views
 from .conv import format_number, matrix_table, panel
 
 __all__ = [
-    "EXTRA_STYLE",
     "view_row",
     "output_size_equations",
     "leftover_note",
@@ -32,24 +31,6 @@ __all__ = [
     "full_convolution_panels",
 ]
 
-# Added to views.STYLE, scoped the same way (.cnnviz-view).
-EXTRA_STYLE = """<style>
-.cnnviz-view table.cv-m td.cv-unread{border:3px dashed #7f1d1d;
-  background:repeating-linear-gradient(45deg,#fff,#fff 7px,#fde2e2 7px,#fde2e2 11px)}
-.cnnviz-view table.cv-m td.cv-ins{border:2px dashed #9a9a9a;background:#f7f7f7}
-.cnnviz-view table.cv-m td.cv-ins .cv-num{color:#6b6b6b}
-.cnnviz-view.cv-compact .cv-row{gap:10px}
-.cnnviz-view.cv-compact table.cv-m{border-spacing:3px}
-.cnnviz-view.cv-compact table.cv-m td{min-width:3em;height:2.6em;padding:0 2px 1px 2px}
-.cnnviz-view .cv-op{display:inline-block;font-size:2em;font-weight:700;align-self:center;padding:0 2px}
-.cnnviz-view .cv-stack{display:flex;flex-direction:column;align-items:center;gap:2px}
-.cnnviz-view .cv-stack .cv-op{padding:0;font-size:1.6em;line-height:1}
-.cnnviz-view .cv-sel{border:4px solid #111;padding:3px 5px}
-.cnnviz-view .cv-verdict{font-size:1.2em;font-weight:700;color:#065f46;background:#ecfdf5;
-  border:2px solid #065f46;padding:4px 10px;margin-top:6px;display:inline-block}
-.cnnviz-view .cv-verdict.cv-bad{color:#7f1d1d;background:#fef2f2;border-color:#7f1d1d}
-.cnnviz-view .cv-facts{font-size:1.1em;margin:2px 0 6px 0}
-</style>"""
 
 
 def view_row(*panels, compact=False):
@@ -57,7 +38,7 @@ def view_row(*panels, compact=False):
     body = views.row(*panels)
     if compact:
         body = body.replace('<div class="cnnviz-view">', '<div class="cnnviz-view cv-compact">', 1)
-    return EXTRA_STYLE + body
+    return body
 
 
 def _op(symbol):
@@ -139,7 +120,7 @@ def window_grid_panel(layout, k):
     w₁₁ sits, ▣ and the weight that meets it for the cells of window k, ✗ for cells of the
     input that no window reads. Padding cells are dotted grey and named pad(r,c).
 
-    >>> from cnnviz.geometry import window_layout
+    >>> from cnnviz.derivation.geometry import window_layout
     >>> cells = views.shown_tables(window_grid_panel(window_layout((2, 2), 2, padding=1), 1))[0]
     >>> [(name, count) for name, count in cells.items()][:5]
     [('pad(0,0)', '1'), ('pad(0,1)', '2'), ('pad(0,2)', '2'), ('pad(0,3)', '1'), ('pad(1,0)', '2')]

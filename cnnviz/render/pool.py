@@ -9,7 +9,8 @@ Every highlight has a cue besides colour: the window is outlined and marked ▣,
 gets a double outline and the word "max", a tie the word "tie", a changed cell "+", a wrong
 cell "✘", a skipped cell a dotted outline and the word "skipped".
 
->>> from cnnviz import steps, views
+>>> from cnnviz import steps
+>>> from cnnviz.render import conv as views
 >>> trace = steps.pool_forward_steps([[1, 3, 2], [4, 8, 1], [0, 5, 9]])
 >>> html = pool_forward_panels(trace[3], [[1, 3, 2], [4, 8, 1], [0, 5, 9]])
 >>> views.shown_tables(html)[2]       # Y after the last window
@@ -73,14 +74,11 @@ def _paren(value):
     return f"({text})" if text.startswith("-") else text
 
 
-# Gradient tables carry long cell labels (∂L/∂x₂₂) next to a mark: give their cells room.
-WIDE_STYLE = (
-    "<style>.cnnviz-view .cv-wide table.cv-m td{min-width:5.4em}</style>")
 
 
 def _view(*parts):
     """Styled root around free-form parts (``views.row`` wraps panels only)."""
-    return f'{STYLE}{WIDE_STYLE}<div class="cnnviz-view">{"".join(parts)}</div>'
+    return f'{STYLE}<div class="cnnviz-view">{"".join(parts)}</div>'
 
 
 def _row(*panels):
