@@ -1,20 +1,38 @@
-"""The convolution explorers, driven without a browser: set sliders and steps, read the views.
+"""The convolution explorers, driven without a browser: move sliders, read the stages' frames.
 
 Every number is read back from the HTML the student sees (data-cell / data-value) and
 compared with cnnviz's ops for the same values.
 """
+import json
+import re
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz.render import conv as views
 from cnnviz.explorers.conv import ConvBackwardExplorer, ConvForwardExplorer
+from cnnviz.render import conv as views
 
 
-def shown(view, table=0):
-    """{name: float} of one matrix table in a view ('?' -> nan)."""
-    cells = views.shown_tables(view.value)[table]
-    return {k: (np.nan if v == "?" else float(v)) for k, v in cells.items()}
+def table(html, prefix, size):
+    """{name: float} of the first matrix table in ``html`` whose size cells are named
+    prefix.. ('?' -> nan)."""
+    for cells in views.shown_tables(html):
+        if len(cells) == size and all(re.fullmatch(re.escape(prefix) + r"\d+", k) for k in cells):
+            return {k: (np.nan if v == "?" else float(v)) for k, v in cells.items()}
+    raise AssertionError(f"no {size}-cell table of {prefix} in the frame")
+
+
+def tables(html, prefix, size):
+    return [{k: float(v) for k, v in cells.items()} for cells in views.shown_tables(html)
+            if len(cells) == size and all(re.fullmatch(re.escape(prefix) + r"\d+", k) for k in cells)]
+
+
+def after_last_equals(mathml):
+    """The text of a formula after its last "=" (its value), tags dropped."""
+    return re.sub(r"<[^>]+>", "", mathml.rsplit("<mo>=</mo>", 1)[1]).replace("−", "-")
 
 
 def as_matrix(cells, prefix, shape):
@@ -27,68 +45,74 @@ def set_matrix(editor, values):
         editor.slider(r, c).value = int(v)
 
 
+def frames_sent(stage):
+    """A list that gets one entry each time the stage's frames change (one message each)."""
+    sent = []
+    stage.observe(lambda change: sent.append(change["new"]), names="frames")
+    return sent
+
+
 RNG = np.random.default_rng(7)
 CASES = [(RNG.integers(-5, 6, (3, 3)), RNG.integers(-5, 6, (2, 2)), RNG.integers(-5, 6, (2, 2)),
           RNG.integers(-5, 6, (2, 2))) for _ in range(4)]
 
 
 @pytest.mark.parametrize("x, w, b, dy", CASES)
-def test_forward_view_shows_the_ops_output_at_every_step(x, w, b, dy):
+def test_forward_frames_show_the_ops_output_at_every_step(x, w, b, dy):
     ex = ConvForwardExplorer()
     set_matrix(ex.x_editor, x)
     set_matrix(ex.w_editor, w)
     set_matrix(ex.b_editor, b)
     expected = cnnviz.conv2d_forward(x, w, b)
-    for step in range(4):
-        ex.player.step = step
-        y = as_matrix(shown(ex.output_view), "y", (2, 2))
+    assert ex.stage.n_steps == 4
+    for step, frame in enumerate(ex.stage.frames):
+        y = as_matrix(table(frame, "y", 4), "y", (2, 2))
         done = np.arange(4).reshape(2, 2) <= step
         np.testing.assert_array_equal(y[done], expected[done])
         assert np.isnan(y[~done]).all()  # not computed yet: shown as '?'
         i, j = divmod(step, 2)
-        # the arithmetic panel ends with y_ij
-        assert float(views.shown_cells(ex.arithmetic_view.value)[views.cell_name("y", i, j)]) == expected[i, j]
-        # the window outlined on X is the one of y_ij
-        window = [name for name, _ in _window_cells(ex.input_view.value)]
+        assert table(frame, "y", 1)[views.cell_name("y", i, j)] == expected[i, j]
+        window = re.findall(r'<td class="cv-win" data-cell="([^"]*)"', frame)
         assert window == [views.cell_name("x", i + m, j + n) for m in range(2) for n in range(2)]
-    # the last step shows the final result in full
-    np.testing.assert_array_equal(as_matrix(shown(ex.output_view), "y", (2, 2)), expected)
+    assert ex.stage.captions == ["step 1 of 4: y₁₁", "step 2 of 4: y₁₂",
+                                 "step 3 of 4: y₂₁", "step 4 of 4: y₂₂"]
 
 
-def _window_cells(view_html):
-    import re
-    return re.findall(r'<td class="cv-win" data-cell="([^"]*)" data-value="([^"]*)"', view_html)
-
-
-def test_forward_formula_has_the_numbers_of_the_sliders():
+def test_forward_formula_is_mathml_with_the_numbers_of_the_sliders():
     ex = ConvForwardExplorer()
     ex.x_editor.slider(1, 1).value = 4
-    ex.player.step = 3
     y22 = cnnviz.conv2d_forward(ex.x, ex.w, ex.b)[1, 1]
-    assert ex.formula_view.value.count("$$") == 2
-    assert r"y_{22} = w_{11} \cdot x_{22}" in ex.formula_view.value
-    assert ex.formula_view.value.rstrip("$</div>").endswith(f"= {views.format_number(y22)}")
-    # and the four equations list every output with its value, one aligned line each
-    eqs = ex.equations_view.value
-    assert eqs.count("$$") == 2 and r"\begin{aligned}" in eqs
-    lines = eqs.split("$$")[1].removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
-    lines = lines.split(r" \\[5pt] ")
-    for line, ((i, j), v) in zip(lines, np.ndenumerate(cnnviz.conv2d_forward(ex.x, ex.w, ex.b)),
-                                 strict=True):
-        assert line.startswith(f"y_{{{i + 1}{j + 1}}} &=")
-        assert line.endswith(f"= {views.format_number(v)}")
+    frame = ex.stage.frames[3]
+    assert "$$" not in frame and frame.count("<math") == 1
+    formula = frame[frame.index("<math"):]
+    assert "<msub><mi>y</mi><mrow><mn>22</mn></mrow></msub>" in formula
+    assert after_last_equals(formula) == views.format_number(y22)
+    # the equations list every output with its value, one aligned row each
+    eqs = ex.equations().stages[0].frames[0]
+    rows = re.findall(r'<div class="cnnviz-math-right">(.*?)</div>', eqs)
+    for row, v in zip(rows, cnnviz.conv2d_forward(ex.x, ex.w, ex.b).ravel(), strict=True):
+        assert after_last_equals(row) == views.format_number(v)
 
 
-def test_slider_change_updates_the_view_while_playing():
+def test_a_slider_move_sends_each_stage_its_frames_once_and_keeps_the_step():
     ex = ConvForwardExplorer()
-    ex.player.play.playing = True
-    ex.player.step = 2
-    before = ex.output_view.value
+    ex.equations()
+    ex.stage.step = 2
+    sent = [frames_sent(stage) for stage in ex.stages]
     ex.w_editor.slider(0, 0).value = 3
-    assert ex.output_view.value != before
+    assert [len(s) for s in sent] == [1, 1]
+    assert ex.stage.step == 2
     expected = cnnviz.conv2d_forward(ex.x, ex.w, ex.b)
-    assert shown(ex.output_view)["y21"] == expected[1, 0]
-    assert ex.player.step == 2  # the step is kept
+    assert table(ex.stage.frame, "y", 4)["y21"] == expected[1, 0]
+
+
+def test_shared_bias_is_a_number_not_an_integer():
+    ex = ConvForwardExplorer(b=0.5, bias="shared")
+    np.testing.assert_array_equal(ex.y, cnnviz.conv2d_forward(ex.x, ex.w, 0.5))
+    ex = ConvForwardExplorer(b=np.full((2, 2), 2.5))
+    ex.bias_mode.value = "shared"
+    assert ex.b == 2.5
+    np.testing.assert_array_equal(ex.y, cnnviz.conv2d_forward(ex.x, ex.w, 2.5))
 
 
 def test_shared_bias_switch_keeps_the_per_position_values():
@@ -96,37 +120,26 @@ def test_shared_bias_switch_keeps_the_per_position_values():
     set_matrix(ex.b_editor, [[1, 2], [3, 4]])
     ex.bias_mode.value = "shared"
     ex.shared_b.value = -2
-    ex.player.step = 3
-    np.testing.assert_array_equal(as_matrix(shown(ex.output_view), "y", (2, 2)),
+    np.testing.assert_array_equal(as_matrix(table(ex.stage.frames[3], "y", 4), "y", (2, 2)),
                                   cnnviz.conv2d_forward(ex.x, ex.w, -2.0))
     assert ex.b_editor.layout.display == "none" and ex.shared_box.layout.display == ""
     ex.bias_mode.value = "position"
     np.testing.assert_array_equal(ex.b_editor.value, [[1, 2], [3, 4]])
-    np.testing.assert_array_equal(as_matrix(shown(ex.output_view), "y", (2, 2)),
+    np.testing.assert_array_equal(as_matrix(table(ex.stage.frames[3], "y", 4), "y", (2, 2)),
                                   cnnviz.conv2d_forward(ex.x, ex.w, [[1, 2], [3, 4]]))
 
 
-def test_player_controls_move_the_step():
+def test_the_step_python_asks_for_is_checked():
     ex = ConvForwardExplorer()
-    ex.player.forward.click()
-    ex.player.forward.click()
-    assert ex.player.step == 2 and ex.player.play.value == 2 and ex.player.scrubber.value == 2
-    assert "step 3 of 4: y₂₁" in ex.player.status.value
-    ex.player.back.click()
-    assert ex.player.step == 1
-    ex.player.scrubber.value = 3  # the scrubber moves the play widget too
-    assert ex.player.play.value == 3
-    ex.player.forward.click()  # stays at the last step
-    assert ex.player.step == 3
-    ex.player.speed.value = "fast"
-    assert ex.player.play.interval == ex.player.SPEEDS["fast"]
-    with pytest.raises(ValueError, match="step must be between 0 and 3"):
-        ex.player.step = 4
+    ex.stage.step = 3
+    assert ex.stage.frame == ex.stage.frames[3]
+    with pytest.raises(Exception, match="step must be between 0 and 3"):
+        ex.stage.step = 4
 
 
 @pytest.mark.parametrize("bias", ["position", "shared"])
 @pytest.mark.parametrize("x, w, b, dy", CASES[:2])
-def test_backward_views_accumulate_to_the_ops_gradients(x, w, b, dy, bias):
+def test_backward_frames_accumulate_to_the_ops_gradients(x, w, b, dy, bias):
     ex = ConvBackwardExplorer(bias=bias)
     set_matrix(ex.x_editor, x)
     set_matrix(ex.w_editor, w)
@@ -135,59 +148,61 @@ def test_backward_views_accumulate_to_the_ops_gradients(x, w, b, dy, bias):
     b_used = b if bias == "position" else float(ex.shared_b.value)
     dx, dw, db = cnnviz.conv2d_backward(dy, x, w, b_used)
     trace = cnnviz.steps.conv_backward_steps(dy, x, w, b_used)
-    for step in range(4):
-        ex.player.step = step
-        # dX view: tables are dL/dY, what this step adds, the running total
-        np.testing.assert_array_equal(as_matrix(shown(ex.dx_view, 1), "∂L/∂x", (3, 3)), trace[step].dx_add)
-        np.testing.assert_array_equal(as_matrix(shown(ex.dx_view, 2), "∂L/∂x", (3, 3)), trace[step].dX)
-        np.testing.assert_array_equal(as_matrix(shown(ex.dw_view, 2), "∂L/∂w", (2, 2)), trace[step].dW)
-    np.testing.assert_array_equal(as_matrix(shown(ex.dx_view, 2), "∂L/∂x", (3, 3)), dx)
-    np.testing.assert_array_equal(as_matrix(shown(ex.dw_view, 2), "∂L/∂w", (2, 2)), dw)
-    db_shown = shown(ex.db_view)
+    for step, frame in enumerate(ex.stage.frames):
+        added, running = tables(frame, "∂L/∂x", 9)
+        np.testing.assert_array_equal(as_matrix(added, "∂L/∂x", (3, 3)), trace[step].dx_add)
+        np.testing.assert_array_equal(as_matrix(running, "∂L/∂x", (3, 3)), trace[step].dX)
+        np.testing.assert_array_equal(as_matrix(tables(frame, "∂L/∂w", 4)[-1], "∂L/∂w", (2, 2)),
+                                      trace[step].dW)
+    last = ex.stage.frames[-1]
+    np.testing.assert_array_equal(as_matrix(tables(last, "∂L/∂x", 9)[-1], "∂L/∂x", (3, 3)), dx)
+    np.testing.assert_array_equal(as_matrix(tables(last, "∂L/∂w", 4)[-1], "∂L/∂w", (2, 2)), dw)
     if bias == "position":
-        np.testing.assert_array_equal(as_matrix(db_shown, "∂L/∂b", (2, 2)), db)
+        np.testing.assert_array_equal(as_matrix(tables(last, "∂L/∂b", 4)[-1], "∂L/∂b", (2, 2)), db)
     else:
-        assert list(db_shown.values()) == [float(db)] == [float(np.sum(dy))]
+        assert [list(cells.values()) for cells in views.shown_tables(last)
+                if len(cells) == 1 and "∂L/∂b" in next(iter(cells))] == [[views.format_number(np.sum(dy))]]
     np.testing.assert_array_equal(ex.dx, dx)
 
 
 def test_backward_coverage_counts_under_the_running_gradient():
     ex = ConvBackwardExplorer()
-    ex.player.step = 3
-    import re
-    running = ex.dx_view.value.split("Running ∂L/∂X")[1]
+    running = ex.stage.frames[3].split("Running ∂L/∂X")[1]
     notes = re.findall(r'<div class="cv-note">(\d) of (\d)</div>', running)
     # after the last step every window has been added: x22 is covered 4 times, corners once
-    assert [(int(a), int(b)) for a, b in notes] == [(1, 1), (2, 2), (1, 1), (2, 2), (4, 4), (2, 2),
-                                                    (1, 1), (2, 2), (1, 1)]
-    ex.player.step = 0
-    running = ex.dx_view.value.split("Running ∂L/∂X")[1]
+    assert [(int(a), int(b)) for a, b in notes][:9] == [(1, 1), (2, 2), (1, 1), (2, 2), (4, 4),
+                                                        (2, 2), (1, 1), (2, 2), (1, 1)]
+    running = ex.stage.frames[0].split("Running ∂L/∂X")[1]
     notes = re.findall(r'<div class="cv-note">(\d) of (\d)</div>', running)
-    assert [int(a) for a, _ in notes] == [1, 1, 0, 1, 1, 0, 0, 0, 0]
+    assert [int(a) for a, _ in notes][:9] == [1, 1, 0, 1, 1, 0, 0, 0, 0]
 
 
-def test_gather_view_follows_the_picked_cell():
+def test_gather_stage_steps_through_every_cell_of_x():
     ex = ConvBackwardExplorer()
-    ex.cell_picker.value = (0, 1)
+    section = ex.gather_x()
+    cells, every = section.stages
     dx = cnnviz.conv2d_backward(ex.dy, ex.x, ex.w, ex.b)[0]
-    text = ex.gather_view.value
-    assert r"\frac{\partial L}{\partial x_{12}}" in text
-    assert text.count(r"\cdot") == 4  # two symbolic terms, two with numbers
-    assert f"= {views.format_number(dx[0, 1])}$$" in text
+    assert cells.captions == [f"∂L/∂x{views.subscript(f'{r}{c}')}" for r in (1, 2, 3) for c in (1, 2, 3)]
+    for (r, c), frame in zip(np.ndindex(3, 3), cells.frames, strict=True):
+        assert f"<msub><mi>x</mi><mrow><mn>{r + 1}{c + 1}</mn></mrow></msub>" in frame
+        assert after_last_equals(frame) == views.format_number(dx[r, c])
+    assert every.n_steps == 1 and every.frames[0].count('class="cnnviz-math-right"') == 9
 
 
-def test_matrix_form_view_equals_the_backward_pass():
+def test_matrix_form_frame_equals_the_backward_pass():
     ex = ConvBackwardExplorer()
+    stage = ex.matrix_form().stages[0]
     ex.dy_editor.slider(1, 0).value = -3
-    tables = views.shown_tables(ex.matrix_form_view.value)
+    found = views.shown_tables(stage.frames[0])
     dx = cnnviz.conv2d_backward(ex.dy, ex.x, ex.w, ex.b)[0]
-    assert [float(v) for v in tables[-1].values()] == list(dx.ravel())
-    assert [float(v) for v in tables[1].values()] == list(ex.w[::-1, ::-1].ravel())
-    assert len(tables[0]) == 16  # 2x2 dL/dY padded by one zero on every side
+    assert [float(v) for v in found[-1].values()] == list(dx.ravel())
+    assert [float(v) for v in found[1].values()] == list(ex.w[::-1, ::-1].ravel())
+    assert len(found[0]) == 16  # 2x2 dL/dY padded by one zero on every side
 
 
 def test_gradient_check_agrees_and_goes_stale_when_values_change():
     ex = ConvBackwardExplorer()
+    ex.gradient_check()
     report = ex.run_gradient_check()
     assert set(report) == {"x", "w", "b"}
     assert all(err < 1e-7 for *_, err in report.values())
@@ -198,70 +213,100 @@ def test_gradient_check_agrees_and_goes_stale_when_values_change():
     assert ex.check_view.value.count("✔ agree") == 3
 
 
-def test_summary_and_static_html_show_the_numbers():
+def test_summary_and_static_copy_show_the_numbers_and_play_with_no_kernel():
     ex = ConvForwardExplorer()
     bundle = ex._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
     y = cnnviz.conv2d_forward(ex.x, ex.w, ex.b)
-    assert bundle["text/plain"].endswith("Y = [" + "; ".join(" ".join(views.format_number(v) for v in r) for r in y) + "]")
-    assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert 'data-cell="y11"' in bundle["text/html"]
+    assert data["text/plain"].endswith(
+        "Y = [" + "; ".join(" ".join(views.format_number(v) for v in r) for r in y) + "]")
+    assert "application/vnd.jupyter.widget-view+json" in data
+    static = data["text/html"]
+    state = json.loads(re.search(r'data-cnnviz-stage-data="\w+">(.*?)</script>', static, re.S)
+                       .group(1).replace("<\\/", "</"))
+    assert state["frames"] == ex.stage.frames and state["captions"] == ex.stage.captions
+    assert "function render" in static and "open it in JupyterLab" in static
+    assert 'disabled value="1"' in static  # x11's slider, inert
+    assert "http" not in static.split("<script", 1)[1]  # nothing fetched
 
 
-def test_editor_rejects_a_matrix_of_the_wrong_shape_and_keeps_values():
+def test_editor_rejects_a_bad_matrix_before_moving_any_slider():
     ex = ConvForwardExplorer()
     before = ex.x.copy()
     with pytest.raises(ValueError, match=r"x: expected a 3x3 matrix, got shape \(2, 2\)"):
         ex.x_editor.value = np.zeros((2, 2))
+    bad = np.arange(9.0).reshape(3, 3)
+    bad[2, 2] = np.nan
+    with pytest.raises(ValueError, match="x33 = nan"):
+        ex.x_editor.value = bad
     np.testing.assert_array_equal(ex.x, before)
+    assert table(ex.stage.frames[3], "y", 4)["y22"] == cnnviz.conv2d_forward(before, ex.w, ex.b)[1, 1]
 
 
 def test_setting_a_whole_matrix_fires_one_update():
     ex = ConvForwardExplorer()
-    calls = []
-    ex.x_editor.on_change(lambda editor: calls.append(editor.value))
+    sent = frames_sent(ex.stage)
     ex.x_editor.value = np.arange(9).reshape(3, 3)
-    assert len(calls) == 1
-    np.testing.assert_array_equal(as_matrix(shown(ex.output_view), "y", (2, 2))[0, 0],
-                                  cnnviz.conv2d_forward(np.arange(9).reshape(3, 3), ex.w, ex.b)[0, 0])
+    assert len(sent) == 1
+    assert table(ex.stage.frames[0], "y", 4)["y11"] == cnnviz.conv2d_forward(
+        np.arange(9).reshape(3, 3), ex.w, ex.b)[0, 0]
+
+
+def test_a_bad_setting_is_shown_on_the_stage_with_its_controls():
+    ex = ConvForwardExplorer(np.ones((3, 3)), np.ones((4, 4)), 0.0)
+    assert "kernel 4x4" in ex.error and ex.stage.error == ex.error
+    bundle = ex._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data and "kernel 4x4" in data["text/plain"]
+    with pytest.raises(ValueError, match=r"b: one bias per output position needs shape \(2, 2\)"):
+        ConvForwardExplorer(b=np.ones((3, 3)))
+
+
+def test_a_bad_setting_keeps_the_last_good_frames_and_the_other_values():
+    """The explorers' contract (cnnviz.explorers.base.Explorer): a setting the math refuses
+    shows its message on every stage; the frames and every other value stay."""
+    from cnnviz.explorers.base import Explorer, MatrixEditor
+
+    class Halves(Explorer):
+        def __init__(self):
+            super().__init__()
+            self.editor = MatrixEditor([[4.0, 2.0]], "v")
+            self.editor.on_change(self.refresh)
+            self.stage = self.new_stage()
+            self.refresh()
+
+        def _recompute(self):
+            if (self.editor.value == 0).any():
+                raise ValueError("v: cannot halve by zero here")
+
+        def _frames(self):
+            return {self.stage: ([f"{v / 2}" for v in self.editor.value[0]], ["a", "b"])}
+
+    ex = Halves()
+    assert ex.stage.frames == ["2.0", "1.0"] and ex.error == ""
+    ex.editor.slider(0, 1).value = 0
+    assert ex.error == ex.stage.error == "v: cannot halve by zero here"
+    assert ex.stage.frames == ["2.0", "1.0"]          # the last good frames
+    assert list(ex.editor.value[0]) == [4.0, 0.0]      # the student's values, all kept
+    ex.editor.slider(0, 1).value = 3
+    assert ex.error == ex.stage.error == "" and ex.stage.frames == ["2.0", "1.5"]
 
 
 def test_importing_widgets_is_lazy():
-    import subprocess
-    import sys
     code = ("import sys, cnnviz; assert 'ipywidgets' not in sys.modules; "
             "cnnviz.ConvForwardExplorer; assert 'ipywidgets' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_each_section_has_its_own_play_widget_and_all_follow_one_step():
-    """A Play widget displayed twice stalls in the browser: sections get their own players."""
+def test_sections_show_the_explorers_own_sliders():
+    """One slider shown in two sections is the same widget: moving it moves both views."""
     ex = ConvBackwardExplorer()
-    animated = [ex.scatter_x(), ex.scatter_w(), ex.bias()]
-    still = [ex.gather_x(), ex.matrix_form(), ex.gradient_check()]  # nothing to animate: no player
-    plays = {id(p.play) for p in ex.players}
-    assert len(still) == 3 and len(plays) == len(ex.players) == 1 + len(animated)
-    ex.players[2].forward.click()
-    ex.players[2].forward.click()
-    assert [p.step for p in ex.players] == [2] * len(ex.players)
-    trace = cnnviz.steps.conv_backward_steps(ex.dy, ex.x, ex.w, ex.b)
-    np.testing.assert_array_equal(as_matrix(shown(ex.dw_view, 2), "∂L/∂w", (2, 2)), trace[2].dW)
-
-
-def test_sections_have_their_own_sliders_kept_in_step():
-    """Each section's sliders are widgets of their own; moving any of them moves them all."""
-    ex = ConvBackwardExplorer()
-    ex.scatter_x()
-    ex.gather_x()
-    twins = ex._twins["dy"]
-    assert len(twins) == 2 and all(t is not ex.dy_editor for t in twins)
-    assert twins[0].slider(0, 0) is not ex.dy_editor.slider(0, 0)
-    twins[0].slider(1, 1).value = -4  # a student moves ∂L/∂y22 in the scatter section
-    assert ex.dy[1, 1] == -4 and twins[1].value[1, 1] == -4
-    ex.player.step = 3
+    scatter, gather = ex.scatter_x(), ex.gather_x()
+    assert ex.dy_editor in scatter.controls[0].children and ex.dy_editor in gather.controls[0].children
+    ex.dy_editor.slider(1, 1).value = -4
     dx = cnnviz.conv2d_backward(ex.dy, ex.x, ex.w, ex.b)[0]
-    np.testing.assert_array_equal(as_matrix(shown(ex.dx_view, 2), "∂L/∂x", (3, 3)), dx)
-    ex.dy_editor.slider(0, 0).value = 3  # and in the explorer itself
-    assert [t.value[0, 0] for t in twins] == [3, 3]
+    last = scatter.stages[0].frames[-1]
+    np.testing.assert_array_equal(as_matrix(tables(last, "∂L/∂x", 9)[-1], "∂L/∂x", (3, 3)), dx)
 
 
 def _classes_under(widget):
@@ -275,7 +320,7 @@ def test_backward_shows_b_sliders_only_where_b_matters():
     """b appears in no gradient: the main section has the bias switch but no b sliders; the
     gradient check, which runs the forward pass, has them."""
     ex = ConvBackwardExplorer()
-    main = _classes_under(ex.root)
+    main = _classes_under(ex.root.widget)
     assert "cnnviz-bias-mode" in main and "cnnviz-editor-b" not in main
     assert {"cnnviz-editor-x", "cnnviz-editor-w", "cnnviz-editor-dy"} <= main
     check = _classes_under(ex.gradient_check().widget)
