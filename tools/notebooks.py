@@ -3,9 +3,9 @@
     python tools/notebooks.py build [NAME ...]   # tools/nbsrc/*.py -> notebooks/*.ipynb, executed
     python tools/notebooks.py check              # committed notebooks match their sources
 
-A source is a Python file in "percent" format: cells start with a line ``# %%`` (code) or
-``# %% [markdown]`` (markdown, every line prefixed with ``# ``); ``# %% tags=["a", "b"]`` adds
-cell tags. The first line of the file, ``# title: ...``, names the notebook for navigation;
+A source is a Python file in jupytext's "percent" format (read by jupytext): cells start with a
+line ``# %%`` (code) or ``# %% [markdown]`` (markdown, every line prefixed with ``# ``);
+``# %% tags=["a", "b"]`` adds cell tags. The first line of the file, ``# title: ...``, names the notebook for navigation;
 the second, ``# about: ...``, is its line in the map of the collection, which replaces the
 line ``<!-- notebook map -->`` wherever a markdown cell has it (in 00_start_here).
 
@@ -14,18 +14,16 @@ generated here from the order of the sources, never edited by hand. Notebooks ar
 with a fresh kernel in the installed environment, with widget state saved and no timing
 metadata, so a rebuild is deterministic (widget model ids aside, which nbval ignores).
 """
-import json
-import re
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "tools" / "nbsrc"
 NOTEBOOKS = ROOT / "notebooks"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-CELL_START = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
 
 
 def source_files():
@@ -60,35 +58,20 @@ def notebook_map(paths):
 
 
 def parse_cells(path):
-    """The cells of a percent-format source as nbformat cells."""
+    """The cells of a percent-format source as nbformat cells (read by jupytext)."""
     lines = path.read_text(encoding="utf-8").splitlines()[2 if _has_about(path) else 1:]
-    cells, current = [], None
-    for line in lines:
-        match = CELL_START.match(line)
-        if match:
-            current = {"markdown": bool(match["markdown"]),
-                       "tags": json.loads(match["tags"]) if match["tags"] else [], "lines": []}
-            cells.append(current)
-        elif current is not None:
-            current["lines"].append(line)
-        elif line.strip():
-            raise ValueError(f"{path.name}: text before the first '# %%' cell: {line!r}")
-    out = []
-    for cell in cells:
-        body = cell["lines"]
-        while body and not body[-1].strip():
-            body.pop()
-        while body and not body[0].strip():
-            body.pop(0)
-        if cell["markdown"]:
-            text = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#") for l in body)
-            nb_cell = nbformat.v4.new_markdown_cell(text)
-        else:
-            nb_cell = nbformat.v4.new_code_cell("\n".join(body))
-        if cell["tags"]:
-            nb_cell.metadata["tags"] = cell["tags"]
-        out.append(nb_cell)
-    return out
+    if lines and lines[0].strip() and not lines[0].startswith("# %%"):
+        raise ValueError(f"{path.name}: text before the first '# %%' cell: {lines[0]!r}")
+    notebook = jupytext.reads("\n".join(lines) + "\n", fmt="py:percent")
+    cells = []
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        made = (nbformat.v4.new_markdown_cell(cell.source) if cell.cell_type == "markdown"
+                else nbformat.v4.new_code_cell(cell.source))
+        if tags:
+            made.metadata["tags"] = tags
+        cells.append(made)
+    return cells
 
 
 def navigation(index, paths):
