@@ -1,14 +1,12 @@
 """`make bench`: every number the project promises, printed in one run.
 
 1. the ops: vectorized against the naive loops (conv target >= 30x);
-2. the explorers' kernel-side update time per slider change and per step (target <= 10 ms),
-   and the kernel time from a slider move to the first view it sends (no target: the
-   browser's latency waits for it);
+2. the explorers: the kernel's time for one slider move and the size of the message each
+   stage sends for it (target <= 100 kB), and the size of the widget layer;
 3. the notebook test stage: `pytest --nbval` over notebooks/ (target <= 60 s on 2 cores);
-4. in a browser (if Chromium is installed): slider -> view latency of each explorer
-   against a bare one-slider widget measured just before and after its notebook (target
-   <= 1.5x), and against the same bare widget placed next to the explorer on its notebook's
-   page (the explorer's own share; no target).
+4. in a browser (if Chromium is installed): play, step, scrub and keys with no kernel
+   message, and a slider move -> the stage's first change next to a bare IntSlider -> HTML
+   pair on the same page (target <= 1.2x).
 """
 import importlib.util
 import subprocess
@@ -49,15 +47,12 @@ def main():
     results = {}
     section("1. ops: vectorized vs naive loops")
     results["ops"] = load("bench_ops").main()
-    section("2. explorers: kernel-side update time")
-    results["conv_widgets"] = load("bench_conv_widgets").main()
-    if (HERE / "bench_pool_widgets.py").exists():
-        results["pool_widgets"] = load("bench_pool_widgets").main()
-    results["first_view"] = load("bench_first_view").main()
+    section("2. explorers: one slider move in the kernel")
+    results["explorers"] = load("bench_explorers").main()
     section("3. notebook test stage")
     results["notebooks"] = notebook_stage()
     if (HERE / "bench_browser.py").exists():
-        section("4. browser: slider -> view latency")
+        section("4. browser: stepping with no kernel; slider -> stage latency")
         results["browser"] = load("bench_browser").main()
     return results
 
