@@ -22,20 +22,21 @@
 # %% [markdown]
 # ## How the controls work
 #
-# Every notebook has *explorers*: sliders for the numbers, a player for the steps, and views that follow.
+# Every notebook has *explorers*: sliders for the numbers, and a *stage* that steps through the computation.
 # Try them on the one below.
 #
 # | control | what it does |
 # |---|---|
 # | **sliders** (x₁₁, w₁₂, ∂L/∂y₂₁ …) | set one entry of a matrix; they are laid out as the matrix they edit. Drag, or click one and use the arrow keys. |
-# | **▶ play / ❚❚ pause** | animate the steps (one window position per step) |
-# | **■ stop** | stop and go back to the first step |
-# | **↻ repeat** | loop the animation |
-# | **◀ step / step ▶** | one step back or forward |
-# | **scrubber** (the slider next to the step buttons) | jump to any step |
-# | **speed** | slow, medium or fast |
+# | **▶ play / ⏸ pause** (or *space*) | animate the steps (one window position per step) |
+# | **◀ step / step ▶** (or *←* / *→*) | one step back or forward |
+# | **⏮ / ⏭** (or *Home* / *End*) | the first or the last step |
+# | **the step slider** | jump to any step |
+# | **speed**, **loop** | slow, medium or fast; start again at the end |
+# | **⛶ projector** | large type, for a lecture hall |
 #
-# Any slider change updates every view at once, also while the animation plays. In the views, the current
+# The keys work once you click the stage (or reach it with *Tab*). Any slider change updates the stage at once,
+# also while it plays, and the stage stays on its step. In the views, the current
 # window has a **thick solid outline and a ▣ mark**, the current output a **dashed outline and a ◀ mark**,
 # and cells not computed yet show **?** — the colours only repeat what the outlines and marks say.
 
@@ -91,12 +92,15 @@ maxpool2d_forward(X, size=2, stride=1)
 #
 # - **Set up once:** `make lab` in the repository (or the pip route in the README). Open a notebook and run it
 #   (*Run → Run All Cells*) before class: the explorers need a running kernel to react.
-# - **Make it large:** *View → Presentation Mode* hides the side panels, and the browser zoom (Ctrl/Cmd +) scales
-#   every number; the views are built to stay readable projected (large bold digits, dark on light, outlines and
-#   marks besides colour).
+# - **Make it large:** each stage's **⛶ projector** button makes its type large enough for the back of the room;
+#   *View → Presentation Mode* hides the side panels, and the browser zoom (Ctrl/Cmd +) scales everything. The
+#   views stay readable projected (large bold digits, outlines and marks besides colour), in light and dark themes.
+# - **No server in the room?** `make site` builds `site/`: every notebook as a web page whose stages play, step and
+#   scrub with no kernel and no network (copy it to a USB stick; open `site/index.html`). Sliders there are shown
+#   but do not move.
 # - **Pace it:** use *step ▶* rather than play while you talk; switch to play with *slow* speed for the recap.
 #   Ask the predict-then-reveal questions before you step — the answers are folded until someone clicks.
-# - **Let students drive:** every explorer is a Python object, `explorer.player.step = 2` or
+# - **Let students drive:** every explorer is a Python object, `explorer.stage.step = 2` or
 #   `explorer.x_editor.slider(1, 1).value = 4` from a cell moves it, useful to set up an example in advance.
 # - **Exercises** check themselves: a check cell says right or wrong with a hint, so students can work alone.
 # - **Resetting:** *Kernel → Restart Kernel and Run All Cells* restores every default; everything is deterministic.

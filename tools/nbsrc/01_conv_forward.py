@@ -53,7 +53,7 @@ print("X =\n", X, "\nW =\n", W, "\nb =\n", b)
 # - **Sliders** set every entry of $X$, $W$ and $b$; they are laid out as the matrices they edit
 #   (click a slider, then use the arrow keys for fine steps).
 # - **Play** walks the window over $X$: one step per output $y_{ij}$, in the order $y_{11}, y_{12}, y_{21}, y_{22}$.
-#   *◀ step* / *step ▶* move one step, the **y** scrubber jumps to any step, **speed** sets the pace.
+#   *◀ step* / *step ▶* (or ← / → on the stage) move one step, the step slider jumps to any step, **speed** sets the pace.
 # - The window on $X$ is outlined (solid, marked ▣); under each cell of the window is the weight that multiplies it.
 #   The middle panel lists the four products, their sum, the bias, and $y_{ij}$; on the right, $Y$ fills in
 #   (cells not computed yet show `?`; the current one is dashed).

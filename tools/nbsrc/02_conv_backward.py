@@ -65,7 +65,7 @@ explorer.scatter_x()
 
 # %% [markdown]
 # **Gather.** Collect, for each $x_{rc}$, the contributions it received, and you get the derivation's nine formulas.
-# Pick a cell to see its formula with the current numbers; all nine are listed under it.
+# Step through the cells of $X$ to see each one's formula with the current numbers; all nine are listed under it.
 #
 # <details><summary><b>Predict:</b> how many terms does ∂L/∂x<sub>21</sub> have, and which weights appear? (click to reveal)</summary>
 #
@@ -96,7 +96,7 @@ explorer.weight_equations()
 #
 # With one bias per output position, $b_{ij}$ appears in $y_{ij}$ alone, with coefficient 1: $\partial L/\partial b_{ij} = \partial L/\partial y_{ij}$.
 # With one shared bias $b$, it appears in every output, so its gradient collects all of them:
-# $\partial L/\partial b = \sum_{i,j} \partial L/\partial y_{ij}$. Switch the bias mode above the player and compare.
+# $\partial L/\partial b = \sum_{i,j} \partial L/\partial y_{ij}$. Switch the bias mode above the stage and compare.
 #
 # <details><summary><b>Predict:</b> with the shared bias and the starting ∂L/∂Y, what is ∂L/∂b?</summary>
 #
