@@ -221,12 +221,12 @@ def test_summary_and_static_copy_show_the_numbers_and_play_with_no_kernel():
     assert data["text/plain"].endswith(
         "Y = [" + "; ".join(" ".join(views.format_number(v) for v in r) for r in y) + "]")
     assert "application/vnd.jupyter.widget-view+json" in data
-    static = data["text/html"]
+    # the widget state saved with the notebook is all a static page needs (make site)
+    static = ex.stage.static_html()
     state = json.loads(re.search(r'data-cnnviz-stage-data="\w+">(.*?)</script>', static, re.S)
                        .group(1).replace("<\\/", "</"))
     assert state["frames"] == ex.stage.frames and state["captions"] == ex.stage.captions
-    assert "function render" in static and "open it in JupyterLab" in static
-    assert 'disabled value="1"' in static  # x11's slider, inert
+    assert "function render" in static and "staticModel" in static
     assert "http" not in static.split("<script", 1)[1]  # nothing fetched
 
 

@@ -40,6 +40,10 @@ class MatrixEditor(widgets.VBox):
         integer = step == int(step) and bool(np.all(values == np.round(values)))
         self.sliders = []
         symbol_css = css_name or self._label
+        # One layout and one style for all the sliders (each would otherwise be a widget model
+        # of its own, saved with the notebook).
+        layout = widgets.Layout(width="250px")
+        style = widgets.SliderStyle(description_width="64px" if len(self._label) > 2 else "40px")
         for r in range(values.shape[0]):
             row = []
             for c in range(values.shape[1]):
@@ -47,8 +51,7 @@ class MatrixEditor(widgets.VBox):
                 kwargs = dict(value=values[r, c], min=min(low, values[r, c]),
                               max=max(high, values[r, c]), step=step,
                               description=self._label + subscript(name[len(self._label):]),
-                              continuous_update=True, layout=widgets.Layout(width="250px"),
-                              style={"description_width": "64px" if len(self._label) > 2 else "40px"})
+                              continuous_update=True, layout=layout, style=style)
                 if integer:
                     kwargs.update({k: int(kwargs[k]) for k in ("value", "min", "max", "step")})
                     slider = widgets.IntSlider(**kwargs)
@@ -175,7 +178,6 @@ class Section:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data["text/plain"] = f"{self.what} — {self.explorer.summary()}"
-        data["text/html"] = self.static_html()
         return bundle
 
 

@@ -5,9 +5,9 @@ in one message; the browser plays, pauses, steps and scrubs them, and answers th
 (→ ← space Home End) with no kernel message at all. A stage keeps its current step when new
 frames come, and shows a bad setting's message above the last good frames.
 
-``stage.static_html()`` is a copy that plays with no kernel and no network: the same module
-inline, the frames as JSON and a read-only stand-in for the model. Explorers put it in their
-output's ``text/html``, which a static export shows (``make site``).
+``static_stage_html(state)`` is a copy that plays with no kernel and no network: the same module
+inline, the frames as JSON and a read-only stand-in for the model. ``make site`` makes one for
+every stage from the widget state saved in a notebook (tools/site.py).
 """
 import html
 import itertools
@@ -20,11 +20,25 @@ import traitlets
 
 from ..render.conv import CSS as VIEW_CSS
 
-__all__ = ["Stage", "STAGE_CSS", "static_page_parts", "frame_html"]
+__all__ = ["Stage", "STAGE_CSS", "STAGE_JS", "static_stage_html", "static_page_parts", "frame_html"]
 
 HERE = Path(__file__).parent
-STAGE_JS = (HERE / "stage.js").read_text(encoding="utf-8")
-STAGE_CSS = VIEW_CSS + (HERE / "stage.css").read_text(encoding="utf-8")
+
+
+def _compact_js(source):
+    """The module without its comment lines and indentation (it is saved with every stage)."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+def _compact_css(source):
+    """The stylesheet without comments, line breaks and indentation."""
+    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    return "".join(line.strip() for line in source.splitlines())
+
+
+STAGE_JS = _compact_js((HERE / "stage.js").read_text(encoding="utf-8"))
+STAGE_CSS = _compact_css(VIEW_CSS + (HERE / "stage.css").read_text(encoding="utf-8"))
 SPEEDS = {"slow": 1600, "medium": 900, "fast": 400}
 
 _STYLE_BLOCK = re.compile(r"<style>.*?</style>", flags=re.S)
@@ -95,18 +109,25 @@ class Stage(anywidget.AnyWidget):
         return self.frames[self.step] if self.frames else ""
 
     def static_html(self):
-        """A copy that plays with no kernel and no network (module inline, frames as JSON)."""
-        key = f"s{next(_static_ids)}"
-        state = dict(frames=self.frames, captions=self.captions, title=self.title,
-                     error=self.error, step=self.step, interval=self.interval, loop=self.loop)
-        return (f'<div class="cnnviz-stage-static" data-cnnviz-stage="{key}"></div>'
-                f'<script type="application/json" data-cnnviz-stage-data="{key}">'
-                f"{_json_for_script(state)}</script>"
-                f'<script type="module">{STAGE_JS}\n'
-                f'const host = document.querySelector(\'[data-cnnviz-stage="{key}"]\');\n'
-                f'const data = document.querySelector(\'[data-cnnviz-stage-data="{key}"]\');\n'
-                "render({ model: staticModel(JSON.parse(data.textContent)), el: host });\n"
-                "</script>")
+        """A copy that plays with no kernel and no network (see ``static_stage_html``)."""
+        return static_stage_html(self.get_state())
+
+
+def static_stage_html(state):
+    """A stage that plays with no kernel and no network, from a stage's state (a dict with
+    frames, captions, title, error, step, interval, loop: e.g. the widget state saved in a
+    notebook): the module inline, the frames as JSON and a read-only stand-in for the model."""
+    key = f"s{next(_static_ids)}"
+    names = ("frames", "captions", "title", "error", "step", "interval", "loop")
+    data = {name: state.get(name) for name in names}
+    return (f'<div class="cnnviz-stage-static" data-cnnviz-stage="{key}"></div>'
+            f'<script type="application/json" data-cnnviz-stage-data="{key}">'
+            f"{_json_for_script(data)}</script>"
+            f'<script type="module">{STAGE_JS}\n'
+            f'const host = document.querySelector(\'[data-cnnviz-stage="{key}"]\');\n'
+            f'const data = document.querySelector(\'[data-cnnviz-stage-data="{key}"]\');\n'
+            "render({ model: staticModel(JSON.parse(data.textContent)), el: host });\n"
+            "</script>")
 
 
 def static_page_parts():
