@@ -11,9 +11,20 @@ import numpy as np
 
 TIE_POLICIES = ("first", "all", "split")
 
+# The most numbers one array of an operation may hold: its input (padded), its output, or its
+# windows laid out one by one (what the backward passes and the pooling masks build). 2**25
+# float64 numbers are 256 MiB. Work beyond it is refused before anything is allocated.
+MAX_NUMBERS = 2**25
+
 
 def as_array(value, name):
-    """``value`` as a float64 array; a clear TypeError for anything non-numeric."""
+    """``value`` as a float64 array; a clear TypeError for anything non-numeric.
+
+    float16 / float32 / integer input comes back as float64 (the operations compute in it).
+    """
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(f"{name} is a masked array: its mask would be ignored; pass "
+                        f"{name}.filled(value) with the value masked entries should take")
     try:
         arr = np.asarray(value)
     except ValueError as err:  # ragged nested lists
@@ -24,6 +35,7 @@ def as_array(value, name):
         # Name the first entry that is not a real number (None, "a", ...), not just entry 0.
         bad = [v for v in arr.ravel().tolist() if not isinstance(v, numbers.Real)]
         if arr.size and not bad:
+            within_limit(arr.size, name)
             return arr.astype(np.float64)  # Python ints too big for int64, Fractions, ...
         raise TypeError(
             f"{name} must hold numbers only, got an entry {bad[0]!r} of type "
@@ -31,7 +43,10 @@ def as_array(value, name):
         )
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must hold real numbers, got complex values")
-    return arr.astype(np.float64)
+    if arr.dtype.kind not in "biuf":  # timedelta64 counts as a number for numpy
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    within_limit(arr.size, name)
+    return arr.astype(np.float64, copy=False)
 
 
 def pair(value, name, minimum):
@@ -41,11 +56,12 @@ def pair(value, name, minimum):
     if (type(value) is tuple and len(value) == 2 and type(value[0]) is int
             and type(value[1]) is int and min(value) >= minimum):
         return value
-    items = (value, value) if _is_int(value) else value
-    try:
-        items = tuple(items)
-    except TypeError:
-        raise TypeError(f"{name} must be an int or a (rows, cols) pair of ints, got {value!r}") from None
+    if _is_int(value):
+        items = (value, value)
+    elif isinstance(value, (tuple, list, np.ndarray)) and np.ndim(value) == 1:
+        items = tuple(value)
+    else:  # an iterator could be endless: only a pair that is there
+        raise TypeError(f"{name} must be an int or a (rows, cols) pair of ints, got {value!r}")
     if len(items) != 2 or not all(_is_int(v) for v in items):
         raise TypeError(f"{name} must be an int or a (rows, cols) pair of ints, got {value!r}")
     items = tuple(int(v) for v in items)
@@ -58,9 +74,23 @@ def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def not_empty(arr, name):
+    """``arr`` if no dimension is 0 (an empty batch, channel or kernel computes nothing)."""
+    if 0 in arr.shape:
+        raise ValueError(f"{name} has shape {arr.shape}: every dimension must be at least 1")
+    return arr
+
+
+def within_limit(count, what):
+    """Refuse work of more than MAX_NUMBERS numbers in one array, before allocating it."""
+    if count > MAX_NUMBERS:
+        raise ValueError(f"{what} would hold {count:,} numbers, more than the {MAX_NUMBERS:,} "
+                         f"(256 MiB) this package works with: use smaller inputs")
+
+
 def input_4d(x, name="x"):
     """x as (N, C, H, W) and whether the caller passed the seed's 2-D form."""
-    x = as_array(x, name)
+    x = not_empty(as_array(x, name), name)
     if x.ndim == 2:
         return x[None, None], True
     if x.ndim == 4:
@@ -70,7 +100,7 @@ def input_4d(x, name="x"):
 
 def kernel_4d(w, two_d):
     """w as (F, C, KH, KW); it must have as many dimensions as x."""
-    w = as_array(w, "w")
+    w = not_empty(as_array(w, "w"), "w")
     want = 2 if two_d else 4
     if w.ndim != want:
         layout = "(KH, KW)" if two_d else "(F, C, KH, KW)"
@@ -142,7 +172,7 @@ def bias_4d(b, filters, out_hw, two_d):
 
 
 def ties_policy(ties):
-    if ties not in TIE_POLICIES:
+    if not isinstance(ties, str) or ties not in TIE_POLICIES:
         raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
     return ties
 
@@ -180,6 +210,10 @@ def conv_arguments(x, w, b, stride, padding, dilation):
     dilation = pair(dilation, "dilation", 1)
     check_channels(x4, w4)
     out_hw = output_shape(x4.shape[2:], w4.shape[2:], stride, padding, dilation)
+    (n, c, h, w_), (f, _, kh, kw) = x4.shape, w4.shape
+    within_limit(n * c * (h + 2 * padding[0]) * (w_ + 2 * padding[1]), "the padded input")
+    within_limit(n * f * out_hw[0] * out_hw[1], "the output")
+    within_limit(n * c * out_hw[0] * out_hw[1] * kh * kw, "the windows, one by one,")
     bias, per_position, b_shape = bias_4d(b, w4.shape[0], out_hw, two_d)
     return ConvArguments(x4, w4, bias, per_position, b_shape, stride, padding, dilation,
                          out_hw, two_d)
@@ -199,6 +233,7 @@ def pool_arguments(x, size, stride):
     x = as_array(x, "x")
     if x.ndim not in (2, 4):
         raise ValueError(f"x must be 2-D (H, W) or 4-D (N, C, H, W), got shape {x.shape}")
+    not_empty(x, "x")
     if np.isnan(x).any():
         where = tuple(int(i) for i in np.argwhere(np.isnan(x))[0])
         raise ValueError(f"x has NaN at index {where}: max pooling compares the values of a "
@@ -206,4 +241,6 @@ def pool_arguments(x, size, stride):
     size = pair(size, "size", 1)
     stride = pair(stride, "stride", 1)
     out_hw = output_shape(x.shape[-2:], size, stride, what="pooling window")
+    lead = x.size // (x.shape[-2] * x.shape[-1])
+    within_limit(lead * out_hw[0] * out_hw[1] * size[0] * size[1], "the windows, one by one,")
     return PoolArguments(x, size, stride, out_hw)

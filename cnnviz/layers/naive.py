@@ -52,7 +52,7 @@ def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
 
     x : (H, W) or (N, C, H, W);  w : (KH, KW) or (F, C, KH, KW)
     b : scalar or (F,) shared per output channel, or (HO, WO) / (F, HO, WO) one per position
-    returns y : (HO, WO) or (N, F, HO, WO), with
+    returns y : (HO, WO) or (N, F, HO, WO), float64 whatever the input's dtype, with
         HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1   (WO likewise)
 
     The seed's y11 = w11*x11 + w12*x12 + w21*x21 + w22*x22 + b11, with x = 1..9, w = I, b = 0:
@@ -94,7 +94,7 @@ def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
 def conv2d_backward(dy, x, w, b, stride=1, padding=0, dilation=1):
     """dL/dx, dL/dw, dL/db given dy = dL/dy; one loop per index.
 
-    dy : y's shape, (HO, WO) or (N, F, HO, WO);  returns dx (x's shape), dw (w's shape),
+    dy : y's shape, (HO, WO) or (N, F, HO, WO);  returns (float64) dx (x's shape), dw (w's shape),
     db (b's shape). For each output position (i, j), with g = dL/dy_ij:
         add g * w        into dx at the window that produced y_ij  (the seed's dL/dx),
         add g * window   into dw                                   (the seed's dL/dw),
@@ -194,7 +194,8 @@ def maxpool2d_forward(x, size=2, stride=1):
     """y_ij = max of window X'_k; one loop per index.
 
     x : (H, W) or (N, C, H, W);  size, stride : int or (rows, cols)
-    returns y : (HO, WO) or (N, C, HO, WO), with HO = (H - size) // stride + 1 (WO likewise).
+    returns y : (HO, WO) or (N, C, HO, WO), float64 whatever x's dtype,
+    with HO = (H - size) // stride + 1 (WO likewise).
 
     The seed's windows X'1 = [[x11, x12], [x21, x22]], ... (2x2, stride 1, overlapping):
 
@@ -219,7 +220,7 @@ def maxpool2d_backward(dy, x, size=2, stride=1, ties="first"):
 
     Start dx at zero; for every output y_ij: take its window X'_k and mask M_k, and ADD the
     local gradient dL/dy_ij * M_k into dx at the window's place (windows overlap).
-    dy : y's shape;  returns dx : x's shape;  ties : "first", "all" or "split" (see
+    dy : y's shape;  returns dx : x's shape, float64;  ties : "first", "all" or "split" (see
     ``_window_mask``).
 
     x22 = 9 is the max of all four windows, so it collects every dL/dy_ij:

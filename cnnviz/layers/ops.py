@@ -12,6 +12,10 @@ deep-learning framework. No Python loop runs over output positions: the windows 
 ``numpy.lib.stride_tricks.sliding_window_view`` and are contracted with ``einsum``; the
 backward scatter loops only over the KH*KW kernel taps.
 
+Inputs of any real dtype (int, float16, float32, ...) are computed and returned in float64.
+Bad input gets a ValueError or TypeError naming the argument; work of more than
+``_args.MAX_NUMBERS`` (2**25) numbers in one array is refused before anything is allocated.
+
 This module imports numpy and nothing else of ours but the argument checks.
 """
 import numpy as np
@@ -109,7 +113,7 @@ def conv2d_backward(dy, x, w, b, stride=1, padding=0, dilation=1):
     """Gradients of the loss w.r.t. x, w and b, given dy = dL/dy.
 
     dy : same shape as y = conv2d_forward(x, w, b, ...): (HO, WO) or (N, F, HO, WO)
-    returns dx (x's shape), dw (w's shape), db (b's shape):
+    returns dx (x's shape), dw (w's shape), db (b's shape), float64 whatever the input's dtype:
         dx : each window of x receives dL/dy_ij * w, added up where windows overlap
              (equivalently the full convolution of dy with w rotated by 180 degrees);
         dw : sum over output positions of dL/dy_ij * (window ij of x)
@@ -156,7 +160,8 @@ def maxpool2d_forward(x, size=2, stride=1):
     """Max over each size x size window, per channel.
 
     x : (H, W) or (N, C, H, W);  size, stride : int or (rows, cols)
-    returns y : (HO, WO) or (N, C, HO, WO), with HO = (H - size) // stride + 1 (WO likewise).
+    returns y : (HO, WO) or (N, C, HO, WO), float64 whatever x's dtype, with
+        HO = (H - size) // stride + 1 (WO likewise).
     Windows overlap when stride < size (the seed's case: 2x2 windows, stride 1).
 
     >>> maxpool2d_forward([[1, 5, 2], [4, 3, 9], [0, 8, 6]])
@@ -164,11 +169,34 @@ def maxpool2d_forward(x, size=2, stride=1):
            [8., 9.]])
     """
     a = _args.pool_arguments(x, size, stride)
-    return _windows(a.x, a.size, a.stride, (1, 1)).max(axis=(-2, -1))
+    return _window_max(a.x, a.size, a.stride)[0]
+
+
+def _tap(x, m, n, stride, out_hw):
+    """x[..., i*stride + m, j*stride + n] for every output position (i, j): a strided view."""
+    return x[..., m : m + stride[0] * (out_hw[0] - 1) + 1 : stride[0],
+             n : n + stride[1] * (out_hw[1] - 1) + 1 : stride[1]]
+
+
+def _window_max(x, size, stride):
+    """The max of every window (..., HO, WO) and where it first sits in the window
+    (row-major index m * KW + n), found tap by tap: KH*KW passes over whole arrays."""
+    out_hw = _args.output_shape(x.shape[-2:], size, stride)
+    best = _tap(x, 0, 0, stride, out_hw).copy()
+    first = np.zeros(best.shape, dtype=np.int16 if size[0] * size[1] < 2**15 else np.intp)
+    for m in range(size[0]):
+        for n in range(size[1]):
+            if m == n == 0:
+                continue
+            value = _tap(x, m, n, stride, out_hw)
+            larger = value > best  # strictly: a tie keeps the earlier position
+            np.maximum(best, value, out=best)
+            first = np.where(larger, m * size[1] + n, first)
+    return best, first
 
 
 def maxpool2d_masks(x, size=2, stride=1, ties="first"):
-    """The mask M_k of every window: (..., HO, WO, KH, KW), 1 where the window's max sits.
+    """The mask M_k of every window: (..., HO, WO, KH, KW), float64, 1 where the window's max sits.
 
     ties : "first" -> 1 at the first maximum in row-major order (PyTorch's choice);
            "all"   -> 1 at every tied maximum (sums to the number of ties: over-counts);
@@ -201,7 +229,7 @@ def maxpool2d_backward(dy, x, size=2, stride=1, ties="first"):
 
     For every output y_ij: local gradient dL/dy_ij * M_k, ADDED into dx at window k's place
     (overlapping windows accumulate: in the seed's case x22 lies in all four windows).
-    returns dx : x's shape.  ties: see ``maxpool2d_masks``.
+    returns dx : x's shape, float64 whatever the input's dtype.  ties: see ``maxpool2d_masks``.
 
     >>> maxpool2d_backward(np.ones((2, 2)), [[1, 5, 2], [4, 3, 9], [0, 8, 6]])
     array([[0., 1., 0.],
@@ -210,5 +238,16 @@ def maxpool2d_backward(dy, x, size=2, stride=1, ties="first"):
     """
     a = _args.pool_arguments(x, size, stride)
     dy = _args.gradient_like(dy, (*a.x.shape[:-2], *a.out_hw))
-    masks = maxpool2d_masks(a.x, a.size, a.stride, ties)
-    return _scatter_add(dy[..., None, None] * masks, a.x.shape[-2:], a.stride, (1, 1))
+    if _args.ties_policy(ties) != "first":
+        masks = maxpool2d_masks(a.x, a.size, a.stride, ties)
+        return _scatter_add(dy[..., None, None] * masks, a.x.shape[-2:], a.stride, (1, 1))
+    # Each window sends its whole gradient to one input: add dL/dy_ij at that input's index.
+    _, first = _window_max(a.x, a.size, a.stride)
+    h, w = a.x.shape[-2:]
+    first = first.astype(np.intp)
+    rows = np.arange(a.out_hw[0])[:, None] * a.stride[0] + first // a.size[1]
+    cols = np.arange(a.out_hw[1])[None, :] * a.stride[1] + first % a.size[1]
+    planes = np.arange(first.size // (a.out_hw[0] * a.out_hw[1])).reshape(*first.shape[:-2], 1, 1)
+    where = (planes * (h * w) + rows * w + cols).ravel()  # index into x, flattened
+    dx = np.bincount(where, weights=dy.ravel(), minlength=a.x.size)
+    return dx.reshape(a.x.shape)

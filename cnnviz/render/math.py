@@ -7,6 +7,7 @@ text's colour (light and dark themes alike).
 >>> print(display_math("y = 1"))  # doctest: +ELLIPSIS
 <div class="cnnviz-math"><div class="cnnviz-math-line"><math display="block">...</math></div></div>
 """
+import functools
 import html
 import re
 
@@ -18,6 +19,7 @@ __all__ = ["inline_math", "display_math"]
 _ENTITY = re.compile(r"&#x([0-9A-Fa-f]+);")
 
 
+@functools.lru_cache(maxsize=8192)  # a slider move asks again for most of its formulas
 def _mathml(latex, display):
     text = convert(latex, display=display).replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "")
     return _ENTITY.sub(lambda m: html.escape(chr(int(m.group(1), 16))), text)
