@@ -1,9 +1,11 @@
-"""Notebook 06's explorers, driven without a browser: set sliders and steps, read the views.
+"""Notebook 06's explorers, driven without a browser: move sliders, read the stages' frames.
 
 Every number is read back from the HTML the student sees (data-cell / data-value, through
-cnnviz.views.shown_tables) and compared with cnnviz's ops for the same settings. Bad settings
-must show a message, raise nothing, and keep every other value the student set.
+cnnviz.render.conv.shown_tables) and compared with cnnviz's ops for the same settings. A slider
+move gives each stage its frames in one message; bad settings show a message on every stage,
+raise nothing, and keep the last good frames and every other value the student set.
 """
+import re
 import subprocess
 import sys
 
@@ -12,17 +14,18 @@ import pytest
 
 import cnnviz
 from cnnviz import geometry, matrix_form, ops, steps
-from cnnviz.render import conv as views
 from cnnviz.explorers.general import (
     MultiChannelExplorer,
     OutputSizeExplorer,
     StridedBackwardExplorer,
 )
+from cnnviz.render import conv as views
 
 
-def table(view, index):
-    """{name: float} of one matrix table of a view."""
-    cells = views.shown_tables(view.value)[index]
+def table(frame, index):
+    """{name: float} of one matrix table of a frame."""
+    cells = views.shown_tables(frame)[index]
+    assert "?" not in cells.values()
     return {k: float(v) for k, v in cells.items()}
 
 
@@ -44,10 +47,9 @@ def padded_grid(cells, symbol, shape, padding):
     return out
 
 
-def outlined(view_html, css="cv-win"):
+def outlined(html, css="cv-win"):
     """data-cell names of the cells with the given class, in document order."""
-    import re
-    return re.findall(rf'<td class="{css}(?: cv-pad)?" data-cell="([^"]*)"', view_html)
+    return re.findall(rf'<td class="{css}(?: cv-pad)?" data-cell="([^"]*)"', html)
 
 
 def windows_reading(size, kernel, stride, padding, dilation):
@@ -56,6 +58,23 @@ def windows_reading(size, kernel, stride, padding, dilation):
     out = ops.output_size(size, kernel, stride, padding, dilation)
     return ops.conv2d_backward(np.ones(out), np.zeros(size), np.ones((kernel, kernel)), 0.0,
                                stride, padding, dilation)[0]
+
+
+def count_shows(explorer):
+    """{stage: how many times its frames were set} from now on."""
+    counts = {stage: 0 for stage in explorer.stages}
+
+    def seen(change):
+        counts[change["owner"]] += 1
+
+    for stage in explorer.stages:
+        stage.observe(seen, names="frames")
+    return counts
+
+
+def stage_bytes(stage):
+    return (sum(len(f.encode("utf-8")) for f in stage.frames)
+            + sum(len(c.encode("utf-8")) for c in stage.captions))
 
 
 # ---------------------------------------------------------------------------------------
@@ -78,82 +97,80 @@ def set_output_size(ex, h, w, k, p, s, d):
 
 
 @pytest.mark.parametrize("h, w, k, p, s, d", SETTINGS.values(), ids=SETTINGS.keys())
-def test_output_size_view_shows_the_ops_size_and_where_the_windows_land(h, w, k, p, s, d):
+def test_output_size_frames_show_the_ops_size_and_where_every_window_lands(h, w, k, p, s, d):
     ex = OutputSizeExplorer()
     set_output_size(ex, h, w, k, p, s, d)
-    assert ex.error == "" and ex.message.value == ""
+    assert ex.error == "" and all(stage.error == "" for stage in ex.stages)
     ho, wo = ops.output_size((h, w), k, s, p, d)
     assert ex.output_shape == (ho, wo)
-    assert ex.player.n_steps == ho * wo
-    # the formula ends with the op's numbers, for both axes
-    formula = ex.formula_view.value
-    assert formula.count("$$") == 4
-    assert f"+ 1 = {ho}$$" in formula.split("W_{out}")[0]
-    assert formula.rstrip("$</div>").endswith(f"+ 1 = {wo}")
-    assert rf"\dfrac{{{h} + 2 \cdot {p} - {d} \cdot ({k}-1) - 1}}{{{s}}}" in formula
-    # the picture: the padded grid, each input cell with how many windows read it
-    grid = table(ex.grid_view, 0)
-    assert len(grid) == (h + 2 * p) * (w + 2 * p)
-    np.testing.assert_array_equal(named(grid, "x", (h, w)), windows_reading((h, w), k, s, p, d))
-    # the output grid numbers every y_ij by its window, row-major
-    output = table(ex.output_view, 0)
-    np.testing.assert_array_equal(named(output, "y", (ho, wo)),
-                                  np.arange(1, ho * wo + 1).reshape(ho, wo))
-
-
-@pytest.mark.parametrize("h, w, k, p, s, d", list(SETTINGS.values())[:5], ids=list(SETTINGS)[:5])
-def test_the_player_outlines_each_window_where_steps_puts_it(h, w, k, p, s, d):
-    ex = OutputSizeExplorer()
-    set_output_size(ex, h, w, k, p, s, d)
-    ho, wo = ex.output_shape
+    assert ex.stage.n_steps == ho * wo == len(ex.stage.captions)
+    # the formula (MathML) ends each axis with the op's number
+    formula = ex.formula_stage.frames[0]
+    assert formula.count("<math") == 2 and "$$" not in formula
+    rows, cols = formula.split("cnnviz-math-line")[1:3]
+    assert re.search(rf"<mn>1</mn><mo>=</mo><mn>{ho}</mn>", rows)
+    assert re.search(rf"<mn>1</mn><mo>=</mo><mn>{wo}</mn>", cols)
     for t in range(ho * wo):
-        ex.player.step = t
+        frame = ex.stage.frames[t]
+        # the padded grid: each input cell with how many windows read it
+        grid = table(frame, 0)
+        assert len(grid) == (h + 2 * p) * (w + 2 * p)
+        np.testing.assert_array_equal(named(grid, "x", (h, w)), windows_reading((h, w), k, s, p, d))
+        # the output numbers every y_ij by its window, row-major
+        np.testing.assert_array_equal(named(table(frame, 1), "y", (ho, wo)),
+                                      np.arange(1, ho * wo + 1).reshape(ho, wo))
+        # window t+1 is outlined where steps puts it, and its output
         i, j = divmod(t, wo)
-        rows, cols = steps.window_coordinates(i, j, k, s, p, d)
-        expected = [views.cell_name("x", r, c) if 0 <= r < h and 0 <= c < w
-                    else f"pad({r + 1},{c + 1})" for r in rows for c in cols]
-        assert outlined(ex.grid_view.value) == expected
-        assert outlined(ex.output_view.value, "cv-cur") == [views.cell_name("y", i, j)]
-        assert f"window #{t + 1} of {ho * wo}" in ex.player.status.value
-        # every other window's start is numbered (unless the current window covers it)
-        current = {(int(r), int(c)) for r in rows for c in cols}
-        for other in range(ho * wo):
-            r0, c0 = (v[0] for v in steps.window_coordinates(*divmod(other, wo), k, s, p, d))
-            note = f'<div class="cv-note">#{other + 1}</div>'
-            assert (note in ex.grid_view.value) == ((int(r0), int(c0)) not in current)
+        r, c = steps.window_coordinates(i, j, k, s, p, d)
+        expected = [views.cell_name("x", rr, cc) if 0 <= rr < h and 0 <= cc < w
+                    else f"pad({rr + 1},{cc + 1})" for rr in r for cc in c]
+        assert outlined(frame) == expected
+        assert outlined(frame, "cv-cur") == [views.cell_name("y", i, j)]
+        assert ex.stage.captions[t].startswith(f"window #{t + 1} of {ho * wo}: y")
+
+
+def test_output_size_a_slider_move_sets_each_stages_frames_once():
+    ex = OutputSizeExplorer()
+    counts = count_shows(ex)
+    ex.stride_slider.value = 1
+    assert list(counts.values()) == [1, 1]
+    assert ex.stage.n_steps == 25
 
 
 def test_input_rows_that_no_window_reads_are_marked():
     ex = OutputSizeExplorer()
     set_output_size(ex, 6, 5, 3, 0, 2, 1)  # rows: (6 - 3) // 2 + 1 = 2 windows, row 6 unread
     assert ex.output_shape == (2, 2)
-    unread = outlined(ex.grid_view.value, "cv-unread")
-    assert unread == [views.cell_name("x", 5, c) for c in range(5)]
-    assert ex.grid_view.value.count("✗ never read") == 5
-    assert "The last 1 row of the padded input is never read" in ex.facts_view.value
-    assert "never read" not in ex.facts_view.value.split("columns:")[1]
+    frame = ex.stage.frames[0]
+    assert outlined(frame, "cv-unread") == [views.cell_name("x", 5, c) for c in range(5)]
+    assert frame.count("✗ never read") == 5
+    facts = ex.formula_stage.frames[0]
+    assert "The last 1 row of the padded input is never read" in facts
+    assert "never read" not in facts.split("columns:")[1]
 
 
 def test_a_kernel_larger_than_the_padded_input_shows_a_message_and_keeps_the_values():
     ex = OutputSizeExplorer()
     set_output_size(ex, 4, 6, 3, 0, 1, 1)
-    grid_before, output_before = ex.grid_view.value, ex.output_view.value
+    frames_before = list(ex.stage.frames)
+    counts = count_shows(ex)
     ex.kernel_slider.value = 5  # 5 > 4 rows, padding 0
     assert "larger than the padded input 4x6" in ex.error
-    assert "larger than the padded input 4x6" in ex.message.value and "⚠" in ex.message.value
+    assert all(stage.error == ex.error for stage in ex.stages)
     assert ex.settings == dict(size=(4, 6), kernel=5, padding=0, stride=1, dilation=1)
-    # the formula shows why: a negative numerator, no window fits along the rows
-    assert r"\dfrac{-1}{1}" in ex.formula_view.value and r"(-1) + 1 = 0 \le 0" in ex.formula_view.value
-    assert "no window fits" in ex.facts_view.value
-    # the picture keeps the last valid setting, the player still works
-    assert (ex.grid_view.value, ex.output_view.value) == (grid_before, output_before)
-    ex.player.step = 1
+    # the formula shows why (a numerator of -1, no window along the rows), in one message
+    assert counts == {ex.formula_stage: 1, ex.stage: 0}
+    formula = ex.formula_stage.frames[0]
+    assert "<mo>−</mo><mn>1</mn>" in formula and "no window fits" in formula
+    # the stepped picture keeps the last valid setting
+    assert ex.stage.frames == frames_before and ex.output_shape == (2, 4)
     assert ex.summary().endswith("-> no output: " + ex.error)
+    assert "⚠" not in ex._repr_mimebundle_()["text/plain"]
     # moving another slider keeps the bad kernel, and padding 1 makes it fit again
     ex.stride_slider.value = 2
     assert ex.error and ex.kernel_slider.value == 5
     ex.padding_slider.value = 1
-    assert ex.error == "" and ex.message.value == ""
+    assert ex.error == "" and all(stage.error == "" for stage in ex.stages)
     assert ex.output_shape == ops.output_size((4, 6), 5, 2, 1) == (1, 2)
 
 
@@ -163,39 +180,58 @@ def test_dilation_too_large_is_a_bad_setting_too():
     assert "with dilation (3, 3) spans 7x7" in ex.error
 
 
+def test_the_notebooks_bad_example_shows_its_message_and_formula():
+    ex = OutputSizeExplorer(height=3, width=3, kernel=5, padding=0, stride=1, dilation=1)
+    assert "larger than the padded input 3x3" in ex.error
+    assert ex.stage.frames == [] and ex.stage.error == ex.error
+    assert ex.formula_stage.error == ex.error and "no window fits" in ex.formula_stage.frames[0]
+    bundle = ex._repr_mimebundle_()
+    assert "no output" in bundle["text/plain"]
+    assert "larger than the padded input" in ex.root.static_html()
+
+
+@pytest.mark.parametrize("name, value, limit", [("height", 3000, "1 to 8"), ("width", 9, "1 to 8"),
+                                                ("kernel", 6, "1 to 5"), ("padding", 4, "0 to 3"),
+                                                ("stride", 0, "1 to 4"), ("dilation", 9, "1 to 3")])
+def test_output_size_constructor_has_the_sliders_limits(name, value, limit):
+    settings = dict(height=5, width=5, kernel=3, padding=1, stride=2, dilation=1)
+    settings[name] = value
+    with pytest.raises(ValueError, match=rf"{name}={value} is outside .* from {limit}"):
+        OutputSizeExplorer(**settings)
+    settings[name] = 2.5
+    with pytest.raises(TypeError, match=f"{name} must be a whole number"):
+        OutputSizeExplorer(**settings)
+
+
 def test_output_size_summary_and_static_html():
     ex = OutputSizeExplorer()
     bundle = ex._repr_mimebundle_()
-    assert bundle["text/plain"] == ("OutputSizeExplorer: input 5x5, kernel 3x3, padding 1, stride 2, "
-                                    "dilation 1 -> output 3x3 (9 windows)")
+    assert bundle["text/plain"] == ("output size — OutputSizeExplorer: input 5x5, kernel 3x3, "
+                                    "padding 1, stride 2, dilation 1 -> output 3x3 (9 windows)")
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert 'data-cell="x11"' in bundle["text/html"] and "H_{out}" in bundle["text/html"]
-    assert OutputSizeExplorer().static_html() == ex.static_html()  # deterministic
-
-
-def test_output_size_css_classes():
-    ex = OutputSizeExplorer()
-    classes = set(ex.root._dom_classes)
-    assert {"cnnviz-explorer", "cnnviz-output-size"} <= classes
-    for name, slider in ex.sliders.items():
-        assert "cnnviz-slider" in slider._dom_classes
+    static = ex.root.static_html()  # what a saved notebook plays with no kernel
+    assert 'data-cell=\\"x11\\"' in static and "<math" in static
+    assert {"cnnviz-explorer", "cnnviz-output-size"} <= set(ex.root.widget._dom_classes)
+    assert all("cnnviz-slider" in s._dom_classes for s in ex.sliders.values())
     assert "cnnviz-slider-kernel" in ex.kernel_slider._dom_classes
-    for view in (ex.grid_view, ex.output_view, ex.facts_view):
-        assert "cnnviz-view" in view._dom_classes
-    assert "cnnviz-player" in ex.player._dom_classes
 
 
 # ---------------------------------------------------------------------------------------
 # Several channels, a batch
 # ---------------------------------------------------------------------------------------
-def channel_tables(ex):
-    """Per input channel: (X window table, W table, Z table) of the channels view."""
-    tables = views.shown_tables(ex.channels_view.value)
+def channel_tables(ex, t=0):
+    """Per input channel: (X window table, W table, Z table) of step t's frame."""
+    tables = views.shown_tables(ex.stage.frames[t])
     return [tables[3 * c: 3 * c + 3] for c in range(ex.x.shape[1])]
 
 
 def as_floats(cells, symbol, shape):
     return named({k: float(v) for k, v in cells.items()}, symbol, shape)
+
+
+def sum_table(ex, t=0):
+    """The Y[n, f] table of step t's frame (the last table)."""
+    return named(table(ex.stage.frames[t], -1), "y", ex.y.shape[2:])
 
 
 @pytest.mark.parametrize("n, f", [(0, 0), (0, 1), (1, 0), (1, 1)])
@@ -212,78 +248,94 @@ def test_each_channel_map_and_their_sum_are_the_ops_output(n, f):
         z = as_floats(z_cells, "z", (3, 3))
         np.testing.assert_array_equal(z, ops.conv2d_forward(x[n, c], w[f, c], 0.0))
         maps.append(z)
-    shown_y = named(table(ex.sum_view, 1), "y", (3, 3))
-    np.testing.assert_array_equal(shown_y, y[n, f])
+    np.testing.assert_array_equal(sum_table(ex), y[n, f])
     np.testing.assert_array_equal(np.sum(maps, axis=0) + b[f], y[n, f])
     assert ex.summary().startswith(f"MultiChannelExplorer: X (2, 3, 4, 4), W (2, 3, 2, 2), b (2,); "
                                    f"Y[n={n + 1}, f={f + 1}]")
 
 
-def test_the_player_walks_one_position_in_every_channel_at_once():
+def test_each_step_outlines_one_position_in_every_channel_at_once():
     ex = MultiChannelExplorer()
     y = ops.conv2d_forward(ex.x, ex.w, ex.b)[0, 0]
+    assert ex.stage.n_steps == 9
     for t in range(9):
-        ex.player.step = t
+        frame = ex.stage.frames[t]
         i, j = divmod(t, 3)
         window = [views.cell_name("x", i + m, j + n) for m in range(2) for n in range(2)]
-        assert outlined(ex.channels_view.value) == window * 3  # the same window in each channel
-        assert outlined(ex.channels_view.value, "cv-cur") == [views.cell_name("z", i, j)] * 3
-        arithmetic = views.shown_tables(ex.sum_view.value)[0]
+        assert outlined(frame) == window * 3  # the same window in each channel
+        assert outlined(frame, "cv-cur") == [views.cell_name("z", i, j)] * 3 + [
+            views.cell_name("y", i, j)]
+        arithmetic = views.shown_tables(frame)[-2]
         assert arithmetic == {views.cell_name("y", i, j): views.format_number(y[i, j])}
+        assert ex.stage.captions[t] == (f"step {t + 1} of 9: y{views.subscript(f'{i + 1}{j + 1}')} "
+                                        "of image 1, output channel 1")
 
 
 def test_kernel_and_bias_sliders_edit_the_chosen_output_channel_only():
     ex = MultiChannelExplorer()
     ex.filter_picker.value = 1
+    counts = count_shows(ex)
     ex.w_editors[2].slider(0, 1).value = 3
+    assert counts[ex.stage] == 1
     ex.bias_slider.value = 2
     assert ex.w[1, 2, 0, 1] == 3 and ex.b[1] == 2
     np.testing.assert_array_equal(ex.w[0], MultiChannelExplorer().w[0])  # f=1 untouched
     y = ops.conv2d_forward(ex.x, ex.w, ex.b)
-    np.testing.assert_array_equal(named(table(ex.sum_view, 1), "y", (3, 3)), y[0, 1])
-    # back to output channel 1: its kernels and bias are in the editors, and in the view
+    np.testing.assert_array_equal(sum_table(ex), y[0, 1])
+    # back to output channel 1: its kernels and bias are in the editors, and in the frames
+    counts = count_shows(ex)
     ex.filter_picker.value = 0
+    assert counts[ex.stage] == 1  # all editors changed: one message
+    assert max(counts.values()) == 1
     np.testing.assert_array_equal(ex.w_editors[2].value, ex.w[0, 2])
     assert ex.bias_slider.value == ex.b[0] == 1
-    np.testing.assert_array_equal(named(table(ex.sum_view, 1), "y", (3, 3)), y[0, 0])
+    np.testing.assert_array_equal(sum_table(ex), y[0, 0])
     ex.filter_picker.value = 1
     assert ex.w_editors[2].slider(0, 1).value == 3 and ex.bias_slider.value == 2
-    assert "output channel 2" in ex.player.status.value
+    assert "output channel 2" in ex.stage.captions[0]
     assert "W[f=2, c=3]" in ex.w_editors[2].children[0].value and ex.bias_slider.description == "b[f=2]"
 
 
-def test_setting_x_in_code_updates_every_view():
+def test_setting_x_in_code_updates_every_stage():
     ex = MultiChannelExplorer()
+    ex.batch()
     x = np.arange(2 * 3 * 16, dtype=float).reshape(2, 3, 4, 4) % 5
+    counts = count_shows(ex)
     ex.x = x
-    np.testing.assert_array_equal(named(table(ex.sum_view, 1), "y", (3, 3)),
-                                  ops.conv2d_forward(x, ex.w, ex.b)[0, 0])
+    assert counts[ex.stage] == counts[ex.batch_stage] == 1
+    assert counts[ex.shapes_stage] == 0  # the same shapes: nothing to send
+    np.testing.assert_array_equal(sum_table(ex), ops.conv2d_forward(x, ex.w, ex.b)[0, 0])
     with pytest.raises(ValueError, match=r"x: expected shape \(2, 3, 4, 4\)"):
         ex.x = np.zeros((1, 3, 4, 4))
 
 
-def test_batch_view_shows_every_image_and_output_channel():
+def test_batch_stage_shows_every_image_and_output_channel():
     ex = MultiChannelExplorer()
     ex.image_picker.value = 1
-    tables = views.shown_tables(ex.batch_view.value)
+    section = ex.batch()
+    tables = views.shown_tables(ex.batch_stage.frames[0])
     y = ops.conv2d_forward(ex.x, ex.w, ex.b)
     assert len(tables) == 4
     for index, (n, f) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):
         np.testing.assert_array_equal(as_floats(tables[index], "y", (3, 3)), y[n, f])
-        # a batch is the same layer per image: image n alone gives Y[n]
-        np.testing.assert_array_equal(ops.conv2d_forward(ex.x[n:n + 1], ex.w, ex.b)[0, f], y[n, f])
-    assert "▶ Y[n=2, f=1]" in ex.batch_view.value
-    section = ex.batch()._repr_mimebundle_()
-    assert section["text/plain"].startswith("the whole batch")
+    assert "▶ Y[n=2, f=1]" in ex.batch_stage.frames[0]
+    assert "Y (2, 2, 3, 3)" in ex.shapes_stage.frames[0]
+    bundle = section._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("the whole batch")
+    # the batch section shows the explorer's own controls (the same widgets)
+    assert section.controls[0] is ex.root.controls[0] and section.controls[1] is ex.kernels
+    ex.filter_picker.value = 1
+    assert "▶ Y[n=2, f=2]" in ex.batch_stage.frames[0]
 
 
 def test_multichannel_with_stride_and_padding():
     ex = MultiChannelExplorer(stride=2, padding=1)
     y = ops.conv2d_forward(ex.x, ex.w, ex.b, stride=2, padding=1)
     assert y.shape == (2, 2, 3, 3)
-    np.testing.assert_array_equal(named(table(ex.sum_view, 1), "y", (3, 3)), y[0, 0])
+    np.testing.assert_array_equal(sum_table(ex), y[0, 0])
     x_cells = channel_tables(ex)[0][0]
     assert "pad(0,0)" in x_cells and "pad(5,5)" in x_cells and len(x_cells) == 36
+    np.testing.assert_array_equal(as_floats(x_cells, "x", (4, 4)), ex.x[0, 0])
 
 
 def test_multichannel_a_kernel_edit_makes_only_its_channels_trace_again():
@@ -300,16 +352,40 @@ def test_multichannel_a_kernel_edit_makes_only_its_channels_trace_again():
         np.testing.assert_array_equal(trace[-1].Y, fresh(c)[-1].Y)
     ex.x = ex.x + 1  # a new input: every channel again
     assert all(new is not old for new, old in zip(ex.traces, before))
-    for c, trace in enumerate(ex.traces):
-        np.testing.assert_array_equal(trace[-1].Y, fresh(c)[-1].Y)
 
 
-def test_multichannel_bad_settings_show_a_message():
+def test_multichannel_a_kernel_too_large_shows_a_message():
     ex = MultiChannelExplorer(w=np.ones((1, 3, 5, 5)), b=[0.0])
     assert "larger than the padded input 4x4" in ex.error
-    assert "⚠" in ex.message.value
-    assert ex.summary().endswith("= [?]")
-    ex.player.step = 0  # nothing to show, nothing raised
+    assert all(stage.error == ex.error for stage in ex.stages)
+    assert ex.summary().endswith("no output: " + ex.error)
+    assert "MultiChannelExplorer" in ex._repr_mimebundle_()["text/plain"]
+
+
+def test_multichannel_channel_counts_must_agree():
+    with pytest.raises(ValueError, match=r"x has 3 input channels .* but w has 2"):
+        MultiChannelExplorer(w=np.ones((2, 2, 2, 2)))
+    with pytest.raises(ValueError, match=r"b must be one number or one per output channel"):
+        MultiChannelExplorer(b=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"x has H = 9, more than the 8"):
+        MultiChannelExplorer(x=np.ones((1, 3, 9, 9)))
+    with pytest.raises(ValueError, match=r"padding=5 is outside"):
+        MultiChannelExplorer(padding=5)
+
+
+def test_an_overflow_is_a_message_never_a_question_mark():
+    ex = MultiChannelExplorer()
+    good = list(ex.stage.frames)
+    x = ex.x
+    x[0, 0] = [[1e308, -1e308, 1e308, -1e308]] * 4
+    ex.x = x  # w11 x11 - w12 x12: 1e308 + 1e308 = inf, then inf - inf = NaN in some maps
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not np.all(np.isfinite(ops.conv2d_forward(x, ex.w, ex.b)))
+    assert "too large for float64" in ex.error and ex.stage.error == ex.error
+    assert ex.stage.frames == good
+    assert not any('data-value="?"' in f for stage in ex.stages for f in stage.frames)
+    with pytest.raises(ValueError, match=r"x must hold finite numbers: x\[0, 0, 0, 0\] = NaN"):
+        MultiChannelExplorer(x=np.full((2, 3, 4, 4), np.nan))
 
 
 # ---------------------------------------------------------------------------------------
@@ -318,50 +394,60 @@ def test_multichannel_bad_settings_show_a_message():
 @pytest.mark.parametrize("stride, padding", [(2, 1), (1, 0), (2, 0), (3, 2), (3, 0), (1, 2)])
 def test_strided_backward_steps_add_up_to_the_ops_gradient(stride, padding):
     ex = StridedBackwardExplorer()
+    ex.weights(), ex.full_convolution()
+    counts = count_shows(ex)
     ex.stride_slider.value = stride
     ex.padding_slider.value = padding
+    assert all(v <= 2 for v in counts.values())  # one message per stage and slider move
     x, w, dy = ex.x, ex.w, ex.dy
     assert dy.shape == ops.output_size(x.shape, w.shape, stride, padding)
     dx, dw, _ = ops.conv2d_backward(dy, x, w, 0.0, stride, padding)
     trace = steps.conv_backward_steps(dy, x, w, 0.0, stride, padding)
+    assert ex.stage.n_steps == ex.weights_stage.n_steps == len(trace)
     for t, record in enumerate(trace):
-        ex.player.step = t
-        running = table(ex.dx_view, 2)
-        np.testing.assert_array_equal(named(running, "x", x.shape), record.dX)
-    np.testing.assert_array_equal(named(table(ex.dx_view, 2), "x", x.shape), dx)
-    np.testing.assert_allclose(named(table(ex.dw_view, 2), "∂L/∂w", w.shape), dw)
+        np.testing.assert_array_equal(named(table(ex.stage.frames[t], 2), "x", x.shape), record.dX)
+        np.testing.assert_allclose(named(table(ex.weights_stage.frames[t], 2), "∂L/∂w", w.shape),
+                                   record.dW)
+        # what the step adds, on its window: ∂L/∂y_ij · W
+        added = np.array(list(table(ex.stage.frames[t], 1).values())).reshape(w.shape)
+        np.testing.assert_allclose(added, record.grad * w)
     np.testing.assert_array_equal(ex.dx, dx)
+    np.testing.assert_allclose(ex.dw, dw)
     # the full convolution: what is shown, cropped, is the backward pass, and the verdict says so
-    shown_dx = named(table(ex.matrix_form_view, 3), "∂L/∂x", x.shape)
-    np.testing.assert_allclose(shown_dx, dx)
+    full = ex.full_stage.frames[0]
+    np.testing.assert_allclose(named(table(full, 3), "∂L/∂x", x.shape), dx)
     np.testing.assert_allclose(
         matrix_form.input_grad_as_full_convolution(dy, w, x.shape, stride, padding), dx)
-    assert "np.allclose: True" in ex.matrix_form_view.value
+    assert "np.allclose: True" in full
 
 
 def test_the_padding_border_gets_gradient_that_is_dropped():
     ex = StridedBackwardExplorer()  # stride 2, padding 1
-    ex.player.step = ex.player.n_steps - 1
+    ex.full_convolution()
     x, w, dy = ex.x, ex.w, ex.dy
-    running = padded_grid(table(ex.dx_view, 2), "x", x.shape, 1)
-    # the padded grid's gradient is the backward pass of the padded input, padding 0
+    last = ex.stage.frames[-1]
+    running = padded_grid(table(last, 2), "x", x.shape, 1)
     dxp = ops.conv2d_backward(dy, np.pad(x, 1), w, 0.0, 2, 0)[0]
     np.testing.assert_array_equal(running, dxp)
     np.testing.assert_array_equal(running[1:-1, 1:-1], ops.conv2d_backward(dy, x, w, 0.0, 2, 1)[0])
-    import re
-    running_html = ex.dx_view.value.split("Running ∂L/∂X")[1]
+    running_html = last.split("Running ∂L/∂X")[1]
     assert len(re.findall(r'class="cv-mark">\+?⌫</span>', running_html)) == 7 * 7 - 5 * 5
-    full = padded_grid(table(ex.matrix_form_view, 2), "x", x.shape, 1)
+    full = padded_grid(table(ex.full_stage.frames[0], 2), "x", x.shape, 1)
     np.testing.assert_allclose(full, dxp)
+    # the first window starts in the padding: what it adds is named by where it lands
+    first = views.shown_tables(ex.stage.frames[0])[1]
+    assert list(first)[:4] == ["pad(0,0)", "pad(0,1)", "pad(0,2)", "pad(1,0)"]
+    assert list(first)[4] == "x11"
 
 
 def test_the_spread_gradient_has_zeros_between_and_around_the_entries():
     ex = StridedBackwardExplorer()  # 3x3 dy, stride 2, kernel 3: 5x5 spread, 9x9 with border
-    spread = as_floats(views.shown_tables(ex.matrix_form_view.value)[0], "d", (9, 9))
+    ex.full_convolution()
+    tables = views.shown_tables(ex.full_stage.frames[0])
+    spread = as_floats(tables[0], "d", (9, 9))
     np.testing.assert_array_equal(spread, matrix_form.full_padding(ex.dy, (3, 3), 2))
     np.testing.assert_array_equal(spread[2:7:2, 2:7:2], ex.dy)
-    rotated = as_floats(views.shown_tables(ex.matrix_form_view.value)[1], "rot", (3, 3))
-    np.testing.assert_array_equal(rotated, ex.w[::-1, ::-1])
+    np.testing.assert_array_equal(as_floats(tables[1], "rot", (3, 3)), ex.w[::-1, ::-1])
 
 
 def test_changing_the_stride_reshapes_dy_and_remembers_the_values():
@@ -383,93 +469,128 @@ def test_changing_the_stride_reshapes_dy_and_remembers_the_values():
 
 def test_strided_backward_bad_settings_show_a_message_and_keep_the_values():
     ex = StridedBackwardExplorer(x=np.arange(4.0).reshape(2, 2), dy=np.ones((1, 1)), padding=1)
+    ex.weights()
     assert ex.error == "" and ex.dy.shape == (1, 1)
-    before = ex.dx_view.value
+    before = list(ex.stage.frames)
     ex.w_editor.slider(1, 1).value = 3
-    changed = ex.dx_view.value
+    changed, weights = list(ex.stage.frames), list(ex.weights_stage.frames)
     assert changed != before
     ex.padding_slider.value = 0  # a 3x3 kernel on a 2x2 input
-    assert "larger than the padded input 2x2" in ex.error and "⚠" in ex.message.value
+    assert "larger than the padded input 2x2" in ex.error
+    assert all(stage.error == ex.error for stage in ex.stages)
     assert ex.padding == 0 and ex.stride == 2 and ex.w[1, 1] == 3
-    assert ex.dx_view.value == changed  # last good picture
+    assert ex.stage.frames == changed and ex.weights_stage.frames == weights  # last good ones
     assert "no output" in ex.summary()
     ex.padding_slider.value = 2
     assert ex.error == "" and ex.dy.shape == ops.output_size((2, 2), 3, 2, 2)
+    assert all(stage.error == "" for stage in ex.stages)
 
 
-def test_strided_backward_summary_sections_and_classes():
+def test_a_dy_of_the_wrong_shape_is_refused_naming_both_shapes():
+    with pytest.raises(ValueError, match=r"∂L/∂Y has shape \(2, 2\).*output of shape \(3, 3\)"):
+        StridedBackwardExplorer(dy=np.full((2, 2), 7.0))
+    ex = StridedBackwardExplorer(dy=np.full((3, 3), 7.0))  # fits: used as given
+    np.testing.assert_array_equal(ex.dy, np.full((3, 3), 7.0))
+    ex = StridedBackwardExplorer(dy=np.full((5, 5), 2.0), stride=1)
+    np.testing.assert_array_equal(ex.dy, np.full((5, 5), 2.0))
+
+
+def test_a_1d_x_is_a_wrong_shape():
+    with pytest.raises(ValueError, match=r"x has the wrong shape: expected a matrix \(H, W\), "
+                                         r"got shape \(6,\)"):
+        StridedBackwardExplorer(x=np.ones(6))
+
+
+def test_a_bad_x_set_in_code_shows_its_message_and_still_displays():
+    ex = StridedBackwardExplorer()
+    ex.weights()
+    good = list(ex.stage.frames)
+    ex.x = np.ones(6)
+    assert "x has the wrong shape" in ex.error and "(6,)" in ex.error
+    assert ex.stage.error == ex.error and ex.weights_stage.error == ex.error
+    assert ex.stage.frames == good
+    bundle = ex._repr_mimebundle_()
+    assert "no output: x has the wrong shape" in bundle["text/plain"]
+    assert "x has the wrong shape" in ex.root.static_html()
+    assert "(6,)" in ex.summary()
+    ex.x = np.ones((4, 4))
+    assert ex.error == "" and ex.dy.shape == (2, 2)
+    np.testing.assert_allclose(ex.dx, ops.conv2d_backward(ex.dy, np.ones((4, 4)), ex.w, 0.0, 2, 1)[0])
+
+
+def test_strided_constructor_limits():
+    with pytest.raises(ValueError, match=r"stride=4 is outside .* from 1 to 3"):
+        StridedBackwardExplorer(stride=4)
+    with pytest.raises(ValueError, match=r"padding=3 is outside .* from 0 to 2"):
+        StridedBackwardExplorer(padding=3)
+    with pytest.raises(ValueError, match=r"x has H = 3000, more than the 8"):
+        StridedBackwardExplorer(x=np.ones((3000, 3000)))
+    with pytest.raises(ValueError, match=r"x must hold finite numbers"):
+        StridedBackwardExplorer(x=np.full((5, 5), np.inf))
+
+
+def test_strided_overflow_is_a_message():
+    ex = StridedBackwardExplorer()
+    good = list(ex.stage.frames)
+    ex.x = np.full((5, 5), 1e308)
+    assert "too large for float64" in ex.error and ex.stage.frames == good
+
+
+def test_strided_summary_sections_and_classes():
     ex = StridedBackwardExplorer()
     text = ex._repr_mimebundle_()["text/plain"]
     dx = ops.conv2d_backward(ex.dy, ex.x, ex.w, 0.0, 2, 1)[0]
-    assert text.startswith("StridedBackwardExplorer: X 5x5, W 3x3, stride 2, padding 1; dL/dX = [")
+    assert "StridedBackwardExplorer: X 5x5, W 3x3, stride 2, padding 1; dL/dX = [" in text
     assert "equals the full convolution" in text
     assert views.format_number(dx[0, 3]) in text
     for section in (ex.full_convolution(), ex.weights()):
-        bundle = section._repr_mimebundle_()
-        assert "text/html" in bundle and 'data-value="' in bundle["text/html"]
-    assert {"cnnviz-explorer", "cnnviz-strided-backward"} <= set(ex.root._dom_classes)
-    for view in (ex.dx_view, ex.dw_view, ex.matrix_form_view):
-        assert "cnnviz-view" in view._dom_classes
+        assert "application/vnd.jupyter.widget-view+json" in section._repr_mimebundle_()
+        assert 'data-value=\\"' in section.static_html()
+        assert {"cnnviz-explorer", "cnnviz-strided-backward"} <= set(section.widget._dom_classes)
+        # the same sliders and editors in every section: one widget each
+        assert section.controls == ex.root.controls
     assert "cnnviz-slider-stride" in ex.stride_slider._dom_classes
 
 
-def _find(widget, css):
-    """The widgets under ``widget`` (itself included) with the CSS class ``css``."""
-    found = [widget] if css in getattr(widget, "_dom_classes", ()) else []
-    for child in getattr(widget, "children", ()):
-        found += _find(child, css)
-    return found
-
-
-def test_strided_sections_have_their_own_sliders_kept_in_step():
-    """Later sections get twin sliders (stride, padding, W, ∂L/∂Y of the current shape)."""
+def test_a_slider_moved_in_any_section_updates_every_stage_once():
     ex = StridedBackwardExplorer()
-    weights, full = ex.weights().widget, ex.full_convolution().widget
-    stride = [_find(s, "cnnviz-slider-stride")[0] for s in (ex.root, weights, full)]
-    assert len({id(s) for s in stride}) == 3 and stride[0] is ex.stride_slider
-    stride[2].value = 1  # the student changes the stride in the full-convolution section
-    assert ex.stride == 1 and stride[1].value == 1 and ex.dy_editor.shape == (5, 5)
-    dy_twins = [_find(s, "cnnviz-editor-dy")[0] for s in (weights, full)]
-    assert all(t is not ex.dy_editor and t.shape == (5, 5) for t in dy_twins)
-    dy_twins[0].slider(4, 4).value = -3  # ∂L/∂y55, in the weights section
-    assert ex.dy[4, 4] == -3 and dy_twins[1].value[4, 4] == -3
-    w_twin = _find(full, "cnnviz-editor-w")[0]
-    assert w_twin is not ex.w_editor
-    w_twin.slider(0, 0).value = 4
-    assert ex.w[0, 0] == 4 and _find(weights, "cnnviz-editor-w")[0].value[0, 0] == 4
-    dx = ops.conv2d_backward(ex.dy, ex.x, ex.w, 0.0, 1, ex.padding)[0]
-    np.testing.assert_allclose(ex.dx, dx)
-    np.testing.assert_allclose(ex.two_ways.dx_full, dx)
-    ex.stride_slider.value = 3  # and back in the explorer's own section
-    assert [s.value for s in stride] == [3, 3, 3]
-    assert all(_find(s, "cnnviz-editor-dy")[0].shape == ex.dy_editor.shape for s in (weights, full))
-
-
-def test_multichannel_batch_section_has_its_own_controls_kept_in_step():
-    ex = MultiChannelExplorer()
-    batch = ex.batch().widget
-    picker = _find(batch, "cnnviz-filter-picker")[0]
-    kernel = _find(batch, "cnnviz-editor-w-c2")[0]
-    bias = _find(batch, "cnnviz-slider-b")[0]
-    assert picker is not ex.filter_picker and kernel is not ex.w_editors[1]
-    assert bias is not ex.bias_slider
-    picker.value = 1  # output channel 2, picked in the batch section
-    assert ex.f == 1 and "f=2" in kernel.children[0].value and bias.description == "b[f=2]"
-    np.testing.assert_array_equal(kernel.value, ex.w[1, 1])
-    kernel.slider(0, 0).value = 3  # W[f=2, c=2]_11 from the batch section
-    bias.value = -2
-    assert ex.w[1, 1, 0, 0] == 3 and ex.w_editors[1].value[0, 0] == 3 and ex.b[1] == -2
-    y = ops.conv2d_forward(ex.x, ex.w, ex.b)
-    shown = {k: float(v) for k, v in views.shown_cells(ex.batch_view.value).items()}
-    assert len(shown) >= y[0, 1].size
-    np.testing.assert_allclose(named(table(ex.sum_view, -1), "y", y.shape[2:]), y[0, 1])
-    ex.w_editors[0].slider(0, 0).value = -1  # and in the explorer's own section
-    assert _find(batch, "cnnviz-editor-w-c1")[0].value[0, 0] == -1
+    ex.weights(), ex.full_convolution()
+    counts = count_shows(ex)
+    ex.w_editor.slider(0, 0).value = 4
+    assert counts[ex.stage] == counts[ex.full_stage] == 1
+    assert counts[ex.weights_stage] == 0  # ∂L/∂W does not depend on W: nothing to send
+    np.testing.assert_allclose(named(table(ex.full_stage.frames[0], 3), "∂L/∂x", (5, 5)),
+                               ops.conv2d_backward(ex.dy, ex.x, ex.w, 0.0, 2, 1)[0])
+    counts = count_shows(ex)
+    ex.dy_editor.slider(2, 2).value = -4
+    assert set(counts.values()) == {1}  # every picture depends on ∂L/∂Y
+    np.testing.assert_allclose(ex.two_ways.dx_full, ex.dx)
 
 
 # ---------------------------------------------------------------------------------------
-# Layers
+# Message size, and the layers below
 # ---------------------------------------------------------------------------------------
+def notebook_explorers():
+    """The explorers of notebook 06 with its settings, every section shown."""
+    sizes = cnnviz.OutputSizeExplorer(height=5, width=5, kernel=3, padding=1, stride=2, dilation=1)
+    bad = cnnviz.OutputSizeExplorer(height=3, width=3, kernel=5, padding=0, stride=1, dilation=1)
+    channels = cnnviz.MultiChannelExplorer()
+    channels.batch()
+    backward = cnnviz.StridedBackwardExplorer(stride=2, padding=1)
+    backward.weights(), backward.full_convolution()
+    return [sizes, bad, channels, backward]
+
+
+def test_every_stage_of_notebook_06_sends_at_most_100_kb():
+    for ex in notebook_explorers():
+        for stage in ex.stages:
+            assert stage_bytes(stage) <= 100_000, (type(ex).__name__, stage._dom_classes)
+    # and after a slider move
+    channels = cnnviz.MultiChannelExplorer()
+    channels.w_editors[0].slider(0, 0).value = -3
+    assert stage_bytes(channels.stage) <= 100_000
+
+
 def test_geometry_and_views_do_not_import_widgets():
     code = ("import sys; import cnnviz.derivation.geometry, cnnviz.render.general; "
             "assert 'ipywidgets' not in sys.modules; "

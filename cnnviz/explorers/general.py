@@ -3,7 +3,7 @@
 Each explorer is an object a test can drive without a browser:
 
 >>> ex = OutputSizeExplorer(height=5, width=5, kernel=3, padding=1, stride=2)
->>> ex.output_shape, ex.player.n_steps
+>>> ex.output_shape, ex.stage.n_steps
 ((3, 3), 9)
 >>> ex.kernel_slider.value = 5          # fits: 5 + 2*1 = 7 rows
 >>> ex.height_slider.value = 2          # 2 + 2 = 4 rows: too small, nothing raises
@@ -11,25 +11,28 @@ Each explorer is an object a test can drive without a browser:
 'kernel 5x5 spans 5x5, larger than the padded input 4x7 (input 2x5, padding (1, 1))'
 >>> ex.settings["kernel"], ex.output_shape  # the student's values stay, the last picture too
 (5, (2, 2))
->>> "x11" in ex.grid_view.value         # the HTML the student sees
+>>> "x11" in ex.stage.frame             # the HTML the student sees at the current step
 True
 
-No math lives here: the numbers come from cnnviz.geometry / ops / steps / matrix_form, the
-pictures from cnnviz.general_views and cnnviz.views. Structure, CSS classes and the bad-setting
-message follow cnnviz.widgets.
+A slider move works out the numbers once and gives every stage its frames (one per step of
+the trace) in one message. Numbers come from cnnviz.derivation.geometry / cnnviz.layers,
+pictures from cnnviz.render. The stepped pictures of the multi-channel and strided explorers
+draw their grids as compact tables (row and column numbers in the margins instead of a name in
+every cell) so that all the frames of a trace stay small enough to send at every slider move.
 """
 import functools
+import html
 
 import ipywidgets as widgets
 import numpy as np
 
 from ..derivation import geometry
-from ..layers import ops
-from ..layers import steps
-from ..render import general as gviews
+from ..layers import ops, steps
 from ..render import conv as views
-from .conv import _display_math, _html, _math, _View
-from .base import CONTROLS, Explorer, MatrixEditor
+from ..render import general as gviews
+from ..render.math import display_math
+from .base import Explorer, MatrixEditor, Section, number_text
+from .stage import frame_html
 
 __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplorer",
            "default_multichannel", "default_strided"]
@@ -62,11 +65,61 @@ def default_strided():
     }
 
 
+# The largest input and kernel a picture of this notebook shows (the output-size sliders' own
+# limits): larger arrays give grids no one can read and messages too large to send.
+MAX_SIZE, MAX_KERNEL, MAX_COUNT = 8, 5, 4
+
+
+# ---------------------------------------------------------------------------------------
+# Checking what a student passes in
+# ---------------------------------------------------------------------------------------
+def _in_range(name, value, low, high):
+    """``value`` as an int within low..high, or a TypeError / ValueError that says so."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name}={value} is outside what the sliders allow: "
+                         f"{name} must be from {low} to {high}")
+    return int(value)
+
+
+def _array(values, name, ndim, what):
+    """``values`` as a float array of ``ndim`` dimensions with finite entries."""
+    try:
+        array = np.array(values, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be an array of numbers {what}: {err}") from None
+    if array.ndim != ndim or 0 in array.shape:
+        raise ValueError(f"{name} has the wrong shape: expected {what}, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise ValueError(f"{name} must hold finite numbers: {name}{list(where)} = "
+                         f"{number_text(array[where])}")
+    return array
+
+
+def _no_more_than(name, shape, labels, limits):
+    for size, label, limit in zip(shape, labels, limits):
+        if size > limit:
+            raise ValueError(f"{name} has {label} = {size}, more than the {limit} the pictures "
+                             f"show (shape {tuple(shape)})")
+
+
+def _finite_result(name, values):
+    """A ValueError if a result overflowed to NaN or infinity (never shown as a number)."""
+    values = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(values)):
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
+        raise ValueError(f"{name}{list(where)} = {number_text(values[where])}: the numbers are "
+                         f"too large for float64; use smaller values")
+
+
+# ---------------------------------------------------------------------------------------
+# Widgets
+# ---------------------------------------------------------------------------------------
 def _int_slider(value, low, high, description, css_name, width="300px"):
-    value = int(value)
-    slider = widgets.IntSlider(value=value, min=min(low, value), max=max(high, value),
-                               description=description, continuous_update=True,
-                               layout=widgets.Layout(width=width),
+    slider = widgets.IntSlider(value=value, min=low, max=high, description=description,
+                               continuous_update=True, layout=widgets.Layout(width=width),
                                style={"description_width": "92px"})
     slider.add_class("cnnviz-slider")
     slider.add_class(f"cnnviz-slider-{css_name}")
@@ -77,15 +130,200 @@ def _relayout(editor, width, columns=None, description_width=None):
     """A MatrixEditor's sliders at another width, in ``columns`` columns (default: the
     matrix's), so several editors fit side by side. Sliders keep their order (row-major)."""
     columns = columns or editor.shape[1]
-    for row in editor.sliders:
-        for slider in row:
-            slider.layout.width = f"{width}px"
-            if description_width:
-                slider.style.description_width = description_width
-    grid = editor.children[1]
-    grid.layout.grid_template_columns = f"repeat({columns}, {width + 4}px)"
+    for slider in editor.all_sliders():
+        slider.layout.width = f"{width}px"
+        if description_width:
+            slider.style.description_width = description_width
+    editor.children[1].layout.grid_template_columns = f"repeat({columns}, {width + 4}px)"
     editor.layout.overflow = "auto"
     return editor
+
+
+def _wrap(children, gap="12px"):
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap", grid_gap=gap,
+                                                        align_items="center"))
+
+
+# ---------------------------------------------------------------------------------------
+# Compact tables for the stepped pictures
+# ---------------------------------------------------------------------------------------
+def _number(value):
+    """The text of a number in a table: NaN and infinities by name (never '?')."""
+    value = float(value)
+    return views.format_number(value) if np.isfinite(value) else number_text(value)
+
+
+def _grid(values, symbol, *, offset=(0, 0), inner=None, classes=None, marks=None, notes=None):
+    """A matrix as a compact table: row and column numbers in the margins, no label per cell.
+
+    Every cell carries ``data-cell`` and ``data-value`` as ``views.matrix_table``'s do (so
+    ``views.shown_tables`` reads it back): ``symbol`` + 1-based indices; with ``offset``
+    (p_r, p_c) of a zero-padded grid, cells outside ``inner`` (H, W) are the padding,
+    named pad(r,c) in the input's 1-based coordinates and numbered "·" in the margins.
+    """
+    values = np.asarray(values, dtype=float)
+    classes, marks, notes = classes or {}, marks or {}, notes or {}
+    (pr, pc), (h, w) = offset, inner or values.shape
+
+    def head(i, p, n):
+        return str(i - p + 1) if 0 <= i - p < n else "·"
+
+    top = "".join(f"<th>{head(c, pc, w)}</th>" for c in range(values.shape[1]))
+    rows = [f"<tr><th>{html.escape(symbol)}</th>{top}</tr>"]
+    for r, row_values in enumerate(values.tolist()):
+        cells = [f"<th>{head(r, pr, h)}</th>"]
+        for c, v in enumerate(row_values):
+            rr, cc = r - pr, c - pc
+            name = (views.cell_name(symbol, rr, cc) if 0 <= rr < h and 0 <= cc < w
+                    else f"pad({rr + 1},{cc + 1})")
+            shown = html.escape(_number(v))
+            css = f' class="{classes[(r, c)]}"' if (r, c) in classes else ""
+            mark = (f'<span class="cv-mark">{html.escape(marks[(r, c)])}</span>'
+                    if (r, c) in marks else "")
+            note = f'<div class="cv-note">{notes[(r, c)]}</div>' if (r, c) in notes else ""
+            cells.append(f'<td{css} data-cell="{html.escape(name)}" data-value="{shown}">'
+                         f'{mark}<div class="cv-num">{shown}</div>{note}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="cv-m">{"".join(rows)}</table>'
+
+
+def _pad_classes(shape, padding):
+    (h, w), (pr, pc) = shape, padding
+    return {(r, c): "cv-pad" for r in range(h + 2 * pr) for c in range(w + 2 * pc)
+            if not (pr <= r < pr + h and pc <= c < pc + w)}
+
+
+def _w_name(m, n):
+    return "w" + views.subscript(views.cell_name("", m, n))
+
+
+def _y_html(i, j):
+    return views._cell_label_html("y", i, j)
+
+
+def _window_on_x(x, padding, cells, weights=True):
+    """x zero-padded, a window outlined (▣), ×w_mn under each of its cells if ``weights``.
+
+    cells : {(r, c) in the padded grid: (m, n) the tap that reads it}.
+    """
+    x = np.asarray(x, dtype=float)
+    classes = _pad_classes(x.shape, padding)
+    marks, notes = {}, {}
+    for cell, (m, n) in cells.items():
+        classes[cell] = "cv-win cv-pad" if cell in classes else "cv-win"
+        marks[cell] = "▣"
+        if weights:
+            notes[cell] = "×" + _w_name(m, n)
+    padded = np.pad(x, ((padding[0],) * 2, (padding[1],) * 2))
+    return _grid(padded, "x", offset=padding, inner=x.shape, classes=classes, marks=marks,
+                 notes=notes)
+
+
+def _padded_cells(step, padding=(0, 0)):
+    """{(r, c) in the padded grid: (m, n)} of a step (coordinates shifted by ``padding``)."""
+    return {(int(r) + padding[0], int(c) + padding[1]): (m, n)
+            for m, r in enumerate(step.rows) for n, c in enumerate(step.cols)}
+
+
+def _channel_column(c, n, f, x_c, w_fc, map_c, step, padding):
+    """Input channel c at one step: X[n, c] with the window ⋆ W[f, c] = Z⁽ᶜ⁾ (entry dashed)."""
+    at = (step.i, step.j)
+    return (
+        '<div class="cv-panel"><div class="cv-stack">'
+        + views.panel(f"channel {c + 1}: X[n={n + 1}, c={c + 1}]",
+                      _window_on_x(x_c, padding, _padded_cells(step, padding)))
+        + '<div class="cv-op">⋆</div>'
+        + views.panel(f"W[f={f + 1}, c={c + 1}]", _grid(w_fc, "w"))
+        + '<div class="cv-op">=</div>'
+        + views.panel(f"Z<sup>({c + 1})</sup>", _grid(map_c, "z", classes={at: "cv-cur"},
+                                                       marks={at: "◀"}))
+        + "</div></div>")
+
+
+def _channel_sum(maps, bias, y, f, at):
+    """y_ij = z⁽¹⁾_ij + ... + z⁽ᶜ⁾_ij + b_f, line by line, and the whole Y[n, f] under it."""
+    i, j = at
+    sub = f"<sub>{views.cell_name('', i, j)}</sub>"
+    lines = [f"<tr><td>{'+ ' if c else ''}z<sup>({c + 1})</sup>{sub}</td><td>=</td>"
+             f"<td><b>{html.escape(_number(z[i, j]))}</b></td></tr>" for c, z in enumerate(maps)]
+    lines.append(f"<tr><td>+ b<sub>{f + 1}</sub></td><td>=</td>"
+                 f"<td><b>{html.escape(_number(bias))}</b></td></tr>")
+    shown = html.escape(_number(y[i, j]))
+    lines.append(f"<tr><td><b>y{sub}</b></td><td>=</td><td data-cell=\"{views.cell_name('y', i, j)}\" "
+                 f'data-value="{shown}"><b style="font-size:1.3em">{shown}</b></td></tr>')
+    arithmetic = views.panel(f"y{sub} = Σ<sub>c</sub> z<sup>(c)</sup>{sub} + b<sub>{f + 1}</sub>",
+                             f'<table class="cv-sum">{"".join(lines)}</table>')
+    table = views.panel(f"Y[f={f + 1}] = Z<sup>(1)</sup> + … + b<sub>{f + 1}</sub>",
+                        _grid(y, "y", classes={at: "cv-cur"}, marks={at: "◀"}),
+                        "◀ dashed = the output of this step")
+    return f'<div class="cv-panel"><div class="cv-stack">{arithmetic}{table}</div></div>'
+
+
+def _strided_dx_panels(step, dy, x_shape, padding):
+    """∂L/∂Y, what y_ij adds at this step, the running ∂L/∂X, on the padded grid (the border:
+    the gradient of the padding zeros, marked ⌫, dropped by the layer)."""
+    pads = _pad_classes(x_shape, padding)
+    window = _padded_cells(step)
+    at = (step.i, step.j)
+    # What this step adds is zero outside the window: the window alone, each cell named by
+    # the cell of the padded input it lands on.
+    r0, c0 = int(step.rows[0]), int(step.cols[0])
+    kh, kw = len(step.rows), len(step.cols)
+    landing = {(m, n): (r0 + m, c0 + n) for m in range(kh) for n in range(kw)}
+    added = _grid(step.dx_add[r0:r0 + kh, c0:c0 + kw], "x",
+                  offset=(padding[0] - r0, padding[1] - c0), inner=x_shape,
+                  classes={mn: "cv-win cv-pad" if cell in pads else "cv-win"
+                           for mn, cell in landing.items()},
+                  marks={mn: "▣" for mn in landing},
+                  notes={(m, n): "·" + _w_name(m, n) for m, n in landing})
+    run_classes, run_marks, run_notes = dict(pads), {cell: "⌫" for cell in pads}, {}
+    for cell in window:
+        run_classes[cell] = "cv-new cv-pad" if cell in pads else "cv-new"
+        run_marks[cell] = "+" + run_marks.get(cell, "")
+    for cell, total in np.ndenumerate(step.coverage_total):
+        if cell in pads:
+            continue
+        if total == 0:
+            run_notes[cell], run_classes[cell] = "✗ never read", "cv-unread"
+        else:
+            run_notes[cell] = f"{int(step.coverage[cell])} of {int(total)}"
+    running = _grid(step.dX, "x", offset=padding, inner=x_shape, classes=run_classes,
+                    marks=run_marks, notes=run_notes)
+    dy_name = f"∂L/∂{_y_html(*at)}"
+    return gviews.view_row(
+        views.panel("∂L/∂Y (given)", _grid(dy, "∂L/∂y", classes={at: "cv-cur"}, marks={at: "◀"}),
+                    "◀ dashed = flows back now"),
+        views.panel(f"Step {step.k} adds {dy_name} · W = {views._paren(step.grad)} · W", added,
+                    f"onto the window of {_y_html(*at)} (rows and columns of x; · = padding); "
+                    "nothing elsewhere"),
+        views.panel("Running ∂L/∂X, on the padded grid", running,
+                    "+ = changed at this step. Under each number: windows added so far, of all "
+                    "that read the cell. ⌫ = gradient of a padding zero: the layer drops it."),
+        compact=True)
+
+
+def _strided_dw_panels(step, x, padding):
+    """∂L/∂W at one step: the window on the padded X, ∂L/∂y_ij · window, the running ∂L/∂W."""
+    at = (step.i, step.j)
+    kh, kw = step.dW.shape
+    return gviews.view_row(
+        views.panel(f"X padded, window of {_y_html(*at)}",
+                    _window_on_x(x, padding, _padded_cells(step), weights=False),
+                    "▣ = the window; dotted grey = padding"),
+        views.panel(f"Step {step.k} adds ∂L/∂{_y_html(*at)} · window = "
+                    f"{views._paren(step.grad)} · window", _grid(step.dw_add, "∂L/∂w")),
+        views.panel("Running ∂L/∂W", _grid(step.dW, "∂L/∂w", marks={
+            (m, n): "+" for m in range(kh) for n in range(kw)})),
+        compact=True)
+
+
+def _step_caption(k, n_steps, text):
+    return f"step {k} of {n_steps}: {text}"
+
+
+def _y_text(i, j, prefix=""):
+    name = views.cell_name("y", i, j)
+    return f"{prefix}y{views.subscript(name[1:])}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -96,46 +334,43 @@ class OutputSizeExplorer(Explorer):
 
     Sliders: ``height_slider`` (H), ``width_slider`` (W), ``kernel_slider`` (K, square),
     ``padding_slider`` (p), ``stride_slider`` (s), ``dilation_slider`` (d); ``sliders`` maps
-    "H", "W", "K", "padding", "stride", "dilation" to them. The formula view fills in
-    HO = (H + 2p - d(K-1) - 1) // s + 1 (WO likewise); the grid view shows the padded input,
-    how many windows read each cell, and window #k of the player; the output view numbers
-    every output by its window. A kernel larger than the padded input shows ``message``.
+    "H", "W", "K", "padding", "stride", "dilation" to them. ``formula_stage`` fills in
+    HO = (H + 2p - d(K-1) - 1) // s + 1 (WO likewise) and says which rows / columns no window
+    reads; ``stage`` has one frame per window: the padded input with how many windows read
+    each cell and window #k outlined, and the output numbered by window. A kernel larger than
+    the padded input shows the message; the formula still shows the numbers, to show why.
     """
 
-    RANGES = {"H": (1, 8), "W": (1, 8), "K": (1, 5), "padding": (0, 3), "stride": (1, 4),
-              "dilation": (1, 3)}
+    RANGES = {"H": (1, MAX_SIZE), "W": (1, MAX_SIZE), "K": (1, MAX_KERNEL), "padding": (0, 3),
+              "stride": (1, 4), "dilation": (1, 3)}
 
     def __init__(self, height=5, width=5, kernel=3, padding=1, stride=2, dilation=1):
         super().__init__()
+        given = {"H": ("height", height), "W": ("width", width), "K": ("kernel", kernel),
+                 "padding": ("padding", padding), "stride": ("stride", stride),
+                 "dilation": ("dilation", dilation)}
+        values = {key: _in_range(name, value, *self.RANGES[key])
+                  for key, (name, value) in given.items()}
         self.layout = None
         self.rows = self.cols = None
-        r = self.RANGES
-        self.height_slider = _int_slider(height, *r["H"], "H (rows)", "height")
-        self.width_slider = _int_slider(width, *r["W"], "W (columns)", "width")
-        self.kernel_slider = _int_slider(kernel, *r["K"], "K (kernel)", "kernel")
-        self.padding_slider = _int_slider(padding, *r["padding"], "p (padding)", "padding")
-        self.stride_slider = _int_slider(stride, *r["stride"], "s (stride)", "stride")
-        self.dilation_slider = _int_slider(dilation, *r["dilation"], "d (dilation)", "dilation")
-        self.sliders = {"H": self.height_slider, "W": self.width_slider, "K": self.kernel_slider,
-                        "padding": self.padding_slider, "stride": self.stride_slider,
-                        "dilation": self.dilation_slider}
-        for slider in self.sliders.values():
-            slider.observe(self.refresh, names="value")
-        self.add_player("k")
-        self.formula_view = _math("cnnviz-output-size-formula")
-        self.facts_view = _html("cnnviz-output-size-facts")
-        self.grid_view = _html("cnnviz-output-size-grid")
-        self.output_view = _html("cnnviz-output-size-output")
+        labels = {"H": ("H (rows)", "height"), "W": ("W (columns)", "width"),
+                  "K": ("K (kernel)", "kernel"), "padding": ("p (padding)", "padding"),
+                  "stride": ("s (stride)", "stride"), "dilation": ("d (dilation)", "dilation")}
+        self.sliders = {key: _int_slider(values[key], *self.RANGES[key], *labels[key])
+                        for key in self.RANGES}
         s = self.sliders
+        self.height_slider, self.width_slider, self.kernel_slider = s["H"], s["W"], s["K"]
+        self.padding_slider, self.stride_slider = s["padding"], s["stride"]
+        self.dilation_slider = s["dilation"]
+        for slider in s.values():
+            slider.observe(self.refresh, names="value")
+        self.formula_stage = self.new_stage(css_class="cnnviz-output-size-formula")
+        self.stage = self.new_stage(css_class="cnnviz-output-size-windows")
         controls = widgets.GridBox(
             [s["H"], s["K"], s["stride"], s["W"], s["padding"], s["dilation"]],
             layout=widgets.Layout(grid_template_columns="repeat(3, 310px)", grid_gap="2px 8px"))
-        self.root = self._box([controls, self.message, self.formula_view,
-                               self.facts_view, self.player,
-                               widgets.HBox([self.grid_view, self.output_view],
-                                            layout=widgets.Layout(flex_flow="row wrap",
-                                                                  grid_gap="16px"))],
-                              "cnnviz-output-size")
+        self.root = Section(self, [controls], [self.formula_stage, self.stage],
+                            "output size", "cnnviz-output-size")
         self.refresh()
 
     # --- state --------------------------------------------------------------------------
@@ -153,46 +388,44 @@ class OutputSizeExplorer(Explorer):
         return self.layout.out_shape if self.layout else None
 
     # --- update -------------------------------------------------------------------------
+    def refresh(self, *_):
+        """As ``Explorer.refresh``, but a setting where no window fits still shows its formula
+        (with the message): the negative numerator is why."""
+        try:
+            self._recompute()
+            frames, error = self._frames(), ""
+        except (ValueError, TypeError, ArithmeticError) as err:
+            frames, error = {}, str(err)
+            if self.rows is not None:
+                frames = {self.formula_stage: self._formula_frames()}
+        self.error = error
+        for stage in self.stages:
+            if stage in frames:
+                stage.show(*frames[stage], error=error)
+            else:
+                stage.error = error
+
     def _recompute(self):
         st = self.settings
-        h, w = st["size"]
         args = (st["kernel"], st["stride"], st["padding"], st["dilation"])
-        # The formula's terms are shown even when no window fits, to show why.
-        self.rows = geometry.axis_arithmetic(h, *args)
-        self.cols = geometry.axis_arithmetic(w, *args)
-        layout = geometry.window_layout((h, w), *args)  # ValueError: kernel too large
-        self.layout = layout
-        self._set_n_steps(len(layout.windows))
+        self.rows = self.cols = None
+        self.rows = geometry.axis_arithmetic(st["size"][0], *args)
+        self.cols = geometry.axis_arithmetic(st["size"][1], *args)
+        self.layout = geometry.window_layout(st["size"], *args)  # ValueError: kernel too large
 
-    def _render_formula(self):
-        rows, cols = self.rows, self.cols
-        self._show(self.formula_view,
-                   lambda: _display_math(*gviews.output_size_equations(rows, cols)))
-        self._show(self.facts_view, lambda: gviews.leftover_note(rows, cols))
+    def _formula_frames(self):
+        return ([display_math(*gviews.output_size_equations(self.rows, self.cols))
+                 + frame_html(gviews.leftover_note(self.rows, self.cols))], [""])
 
-    def _render(self):
-        self._render_formula()
-        self._render_step()
-
-    def _render_bad(self):
-        if self.rows is not None:
-            self._render_formula()
-
-    def _render_step(self):
-        if self.layout is None:
-            return
-        layout, k = self.layout, self.player.step + 1
-        self._show(self.grid_view,
-                   lambda: gviews.view_row(gviews.window_grid_panel(layout, k), compact=True))
-        self._show(self.output_view,
-                   lambda: gviews.view_row(gviews.window_output_panel(layout, k), compact=True))
-
-    def _describe_step(self, step, n_steps):
-        if self.layout is None:
-            return f"window {step + 1} of {n_steps}"
-        win = self.layout.windows[step]
-        name = views.cell_name("y", win.i, win.j)
-        return f"window #{win.k} of {n_steps}: y{views.subscript(name[1:])}"
+    def _frames(self):
+        layout, frames, captions = self.layout, [], []
+        n_steps = len(layout.windows)
+        for window in layout.windows:
+            frames.append(frame_html(gviews.view_row(
+                gviews.window_grid_panel(layout, window.k),
+                gviews.window_output_panel(layout, window.k), compact=True)))
+            captions.append(f"window #{window.k} of {n_steps}: {_y_text(window.i, window.j)}")
+        return {self.formula_stage: self._formula_frames(), self.stage: (frames, captions)}
 
     # --- display ------------------------------------------------------------------------
     def summary(self):
@@ -205,10 +438,6 @@ class OutputSizeExplorer(Explorer):
         ho, wo = self.layout.out_shape
         return f"{text} -> output {ho}x{wo} ({ho * wo} windows)"
 
-    def static_html(self):
-        return (self.message.value + self.formula_view.value + self.facts_view.value
-                + self.grid_view.value + self.output_view.value)
-
 
 # ---------------------------------------------------------------------------------------
 # Several input channels, several output channels, a batch
@@ -219,22 +448,32 @@ class MultiChannelExplorer(Explorer):
     x (N, C, H, W), w (F, C, KH, KW), b (F,); stride, padding, dilation as in the ops.
     ``image_picker`` (n) and ``filter_picker`` (f) choose what is taken apart; the editors
     ``w_editors[c]`` edit W[f, c] of the chosen f, ``bias_slider`` edits b[f]; ``x`` is set in
-    code (``ex.x = ...``, same shape). ``player`` walks the output positions. Views:
-    ``channels_view`` (one column per channel: X[n, c] ⋆ W[f, c] = Z⁽ᶜ⁾), ``sum_view``
-    (y_ij = z⁽¹⁾_ij + ... + b_f and Y[n, f]), ``batch_view`` (every Y[n, f]).
+    code (``ex.x = ...``, same shape). ``stage`` has one frame per output position: one column
+    per input channel (X[n, c] ⋆ W[f, c] = Z⁽ᶜ⁾) and y_ij = z⁽¹⁾_ij + ... + b_f with Y[n, f].
+    ``batch()`` shows every Y[n, f] of the batch (``batch_stage``).
     """
 
     def __init__(self, x=None, w=None, b=None, stride=1, padding=0, dilation=1, low=-3, high=3):
         super().__init__()
         start = default_multichannel()
-        self._x = start["x"] if x is None else np.array(x, dtype=float)
-        self._w = start["w"] if w is None else np.array(w, dtype=float)
-        b = start["b"] if b is None else np.array(b, dtype=float)
-        if self._x.ndim != 4 or self._w.ndim != 4:
-            raise ValueError(f"x must be (N, C, H, W) and w (F, C, KH, KW), got shapes "
-                             f"{self._x.shape} and {self._w.shape}")
-        self._b = np.broadcast_to(b, (self._w.shape[0],)).astype(float)
-        self.stride, self.padding, self.dilation = stride, padding, dilation
+        self._x = _array(start["x"] if x is None else x, "x", 4, "(N, C, H, W)")
+        self._w = _array(start["w"] if w is None else w, "w", 4, "(F, C, KH, KW)")
+        _no_more_than("x", self._x.shape, ("N", "C", "H", "W"),
+                      (MAX_COUNT, MAX_COUNT, MAX_SIZE, MAX_SIZE))
+        _no_more_than("w", self._w.shape, ("F", "C", "KH", "KW"),
+                      (MAX_COUNT, MAX_COUNT, MAX_KERNEL, MAX_KERNEL))
+        if self._x.shape[1] != self._w.shape[1]:
+            raise ValueError(f"x has {self._x.shape[1]} input channels (shape {self._x.shape}) "
+                             f"but w has {self._w.shape[1]} (shape {self._w.shape}): each "
+                             f"filter needs one kernel slice per input channel")
+        b = np.array(start["b"] if b is None else b, dtype=float)
+        if b.shape not in ((), (self._w.shape[0],)):
+            raise ValueError(f"b must be one number or one per output channel, shape "
+                             f"({self._w.shape[0]},), got shape {b.shape}")
+        self._b = _array(np.broadcast_to(b, (self._w.shape[0],)), "b", 1, "(F,)")
+        self.stride = _in_range("stride", stride, *OutputSizeExplorer.RANGES["stride"])
+        self.padding = _in_range("padding", padding, *OutputSizeExplorer.RANGES["padding"])
+        self.dilation = _in_range("dilation", dilation, *OutputSizeExplorer.RANGES["dilation"])
         self.result, self.traces = None, []
         self._traces_made = {}  # channel -> (its inputs, its trace): see _channel_trace
         self._holding = False
@@ -253,7 +492,6 @@ class MultiChannelExplorer(Explorer):
                                             css_class="cnnviz-editor-w"), 290, columns=1)
             editor.add_class(f"cnnviz-editor-w-c{c + 1}")
             editor.on_change(self._kernel_edited)
-            self._keep_twins_in_step(**{f"w{c + 1}": editor})
             self.w_editors.append(editor)
         integer = bool(np.all(self._b == np.round(self._b)))
         slider = widgets.IntSlider if integer else widgets.FloatSlider
@@ -266,39 +504,16 @@ class MultiChannelExplorer(Explorer):
         self.bias_slider.observe(self._bias_edited, names="value")
         self.image_picker.observe(self.refresh, names="value")
         self.filter_picker.observe(self._filter_picked, names="value")
-        self.shapes_view = _html("cnnviz-multichannel-shapes")
-        self.channels_view = _html("cnnviz-multichannel-channels")
-        self.sum_view = _html("cnnviz-multichannel-sum")
-        self.batch_view = _html("cnnviz-multichannel-batch")
-        self.root = self._section(
-            widgets.HBox([self.channels_view, self.sum_view],
-                         layout=widgets.Layout(flex_flow="row wrap", grid_gap="16px")))
-        self._first_section_built = True
+        # The same control widgets in every section (one model each, shown where asked).
+        self.pickers = _wrap([self.image_picker, self.filter_picker, self.bias_slider], "4px 16px")
+        self.kernels = _wrap(self.w_editors, "10px")
+        self.shapes_stage = self.new_stage(css_class="cnnviz-multichannel-shapes")
+        self.stage = self.new_stage(css_class="cnnviz-multichannel-stage")
+        self.batch_stage = None
+        self.root = Section(self, [self.pickers, self.kernels], [self.shapes_stage, self.stage],
+                            "several channels, one output position per step",
+                            "cnnviz-multichannel")
         self.refresh()
-
-    def _primary_editors(self):
-        return {f"w{c + 1}": editor for c, editor in enumerate(self.w_editors)}
-
-    def _section(self, *views_, player=True):
-        """Pickers, kernel editors, a player if the views follow the step, then ``views_``:
-        the explorer's own controls in the first section, twins kept in step in later ones."""
-        controls = [self.image_picker, self.filter_picker, self.bias_slider]
-        if self._first_section_built:
-            controls = [self._twin_control(control) for control in controls]
-        kernels = []
-        for c in range(len(self.w_editors)):
-            editor = self._editor(f"w{c + 1}")
-            if editor is not self.w_editors[c]:
-                _relayout(editor, 290, columns=1).add_class(f"cnnviz-editor-w-c{c + 1}")
-            kernels.append(editor)
-        pickers = widgets.HBox(controls,
-                               layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 16px",
-                                                     align_items="center"))
-        editors = widgets.HBox(kernels,
-                               layout=widgets.Layout(flex_flow="row wrap", grid_gap="10px"))
-        steps = [self.add_player("y")] if player else []
-        return self._box([self.shapes_view, pickers, editors, *steps, *views_, self.message],
-                         "cnnviz-multichannel")
 
     # --- state --------------------------------------------------------------------------
     @property
@@ -308,7 +523,7 @@ class MultiChannelExplorer(Explorer):
 
     @x.setter
     def x(self, values):
-        values = np.array(values, dtype=float)
+        values = _array(values, "x", 4, f"shape {self._x.shape}")
         if values.shape != self._x.shape:
             raise ValueError(f"x: expected shape {self._x.shape}, got {values.shape}")
         self._x = values
@@ -350,12 +565,12 @@ class MultiChannelExplorer(Explorer):
         try:
             for c, editor in enumerate(self.w_editors):
                 editor.value = self._w[self.f, c]
-            for c, editor in enumerate(self.w_editors):
-                heading = f"<b style='font-size:1.05em'>W[f={self.f + 1}, c={c + 1}]</b>"
-                for shown in (editor, *self._twins.get(f"w{c + 1}", [])):
-                    shown.children[0].value = heading
+                editor.heading.value = (f"<b style='font-size:1.05em'>W[f={self.f + 1}, "
+                                        f"c={c + 1}]</b>")
             self.bias_slider.description = f"b[f={self.f + 1}]"
             value = self._b[self.f]
+            if isinstance(self.bias_slider, widgets.IntSlider):
+                value = int(value)
             self.bias_slider.min = min(self.bias_slider.min, value)
             self.bias_slider.max = max(self.bias_slider.max, value)
             self.bias_slider.value = value
@@ -365,8 +580,13 @@ class MultiChannelExplorer(Explorer):
 
     # --- update -------------------------------------------------------------------------
     def _recompute(self):
+        args = (self.stride, self.padding, self.dilation)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is a message below
+            result = geometry.channel_sum(self._x, self._w, self._b, self.n, self.f, *args)
+        _finite_result("Y", result.all_y)
+        _finite_result("Z", result.maps)
         self.traces = [self._channel_trace(c) for c in range(self._x.shape[1])]
-        self._set_n_steps(len(self.traces[0]))
+        self.result = result
 
     def _channel_trace(self, c):
         """Channel c's trace: the last one made for it if its inputs are the same (a student
@@ -379,44 +599,29 @@ class MultiChannelExplorer(Explorer):
             made = self._traces_made[c] = (key, steps.conv_forward_steps(x, w, 0.0, *args))
         return made[1]
 
-    def _render(self):
-        # The channels first (what a slider feeds; their traces hold each Z), then the sum
-        # over the channels and the whole batch.
-        self._render_channels()
-        self.result = geometry.channel_sum(self._x, self._w, self._b, self.n, self.f,
-                                           self.stride, self.padding, self.dilation)
-        self._render_sum()
-        shapes = self._x.shape, self._w.shape, self._b.shape, self.result.all_y.shape
-        self._show(self.shapes_view, lambda: gviews.shapes_line(*shapes))
-        all_y, n, f = self.result.all_y, self.n, self.f
-        self._show(self.batch_view,
-                   lambda: gviews.view_row(gviews.batch_panel(all_y, n, f), compact=True))
+    def _shapes_line(self):
+        return frame_html(gviews.shapes_line(self._x.shape, self._w.shape, self._b.shape,
+                                             self.result.all_y.shape))
 
-    def _render_step(self):
-        if self.result is None:
-            return
-        self._render_channels()
-        self._render_sum()
-
-    def _render_channels(self):
-        # Copies: the kernels and biases are edited in place (the view may be made later).
-        t, n, f, traces = self.player.step, self.n, self.f, self.traces
-        x, w, padding = self._x[n].copy(), self._w[f].copy(), _pair(self.padding)
-        self._show(self.channels_view, lambda: gviews.view_row(*(
-            gviews.channel_column(c, n, f, x[c], w[c], trace[-1].Y, trace[t], padding)
-            for c, trace in enumerate(traces)), compact=True))
-
-    def _render_sum(self):
-        step, result, f = self.traces[0][self.player.step], self.result, self.f
-        self._show(self.sum_view, lambda: gviews.view_row(gviews.channel_sum_panel(
-            result.maps, result.bias, result.y, f, (step.i, step.j))))
-
-    def _describe_step(self, step, n_steps):
-        if not self.traces:
-            return f"step {step + 1} of {n_steps}"
-        s = self.traces[0][step]
-        name = views.cell_name("y", s.i, s.j)
-        return f"step {step + 1} of {n_steps}: y{views.subscript(name[1:])} of image {self.n + 1}, output channel {self.f + 1}"
+    def _frames(self):
+        n, f, traces, result = self.n, self.f, self.traces, self.result
+        padding = (self.padding, self.padding)
+        shapes, frames, captions = self._shapes_line(), [], []
+        for t, step in enumerate(traces[0]):
+            columns = gviews.view_row(*(
+                _channel_column(c, n, f, self._x[n, c], self._w[f, c], trace[-1].Y, trace[t],
+                                padding)
+                for c, trace in enumerate(traces)), compact=True)
+            total = gviews.view_row(_channel_sum(result.maps, result.bias, result.y, f,
+                                                 (step.i, step.j)))
+            frames.append(frame_html(columns, total))
+            captions.append(_step_caption(t + 1, len(traces[0]), f"{_y_text(step.i, step.j)} of "
+                                          f"image {n + 1}, output channel {f + 1}"))
+        out = {self.shapes_stage: ([shapes], [""]), self.stage: (frames, captions)}
+        if self.batch_stage is not None:
+            out[self.batch_stage] = ([frame_html(gviews.view_row(
+                gviews.batch_panel(result.all_y, n, f), compact=True))], [""])
+        return out
 
     # --- results and sections -----------------------------------------------------------
     @property
@@ -425,25 +630,21 @@ class MultiChannelExplorer(Explorer):
         return self.result.all_y
 
     def batch(self):
-        """Every Y[n, f] of the batch, the chosen one outlined (shares this explorer's state)."""
-        return _View(self._section(self.batch_view, player=False), self,
-                     lambda: self.shapes_view.value + self.batch_view.value,
-                     "the whole batch, every output channel")
+        """Every Y[n, f] of the batch, the chosen one outlined (the same controls as above)."""
+        if self.batch_stage is None:
+            self.batch_stage = self.new_stage(css_class="cnnviz-multichannel-batch")
+            self.refresh()
+        return Section(self, [self.pickers, self.kernels], [self.shapes_stage, self.batch_stage],
+                       "the whole batch, every output channel", "cnnviz-multichannel")
 
     def summary(self):
         n, f = self.n, self.f
-        y = "; ".join(" ".join(views.format_number(v) for v in r) for r in self.result.y) \
-            if self.result is not None else "?"
-        return (f"MultiChannelExplorer: X {tuple(self._x.shape)}, W {tuple(self._w.shape)}, "
-                f"b {tuple(self._b.shape)}; Y[n={n + 1}, f={f + 1}] = [{y}]")
-
-    def static_html(self):
-        return (self.message.value + self.shapes_view.value + self.channels_view.value
-                + self.sum_view.value)
-
-
-def _pair(value):
-    return (value, value) if np.ndim(value) == 0 else tuple(value)
+        text = (f"MultiChannelExplorer: X {tuple(self._x.shape)}, W {tuple(self._w.shape)}, "
+                f"b {tuple(self._b.shape)}")
+        if self.error or self.result is None:
+            return f"{text} -> no output: {self.error}"
+        y = "; ".join(" ".join(number_text(v) for v in r) for r in self.result.y)
+        return f"{text}; Y[n={n + 1}, f={f + 1}] = [{y}]"
 
 
 # ---------------------------------------------------------------------------------------
@@ -453,93 +654,83 @@ class StridedBackwardExplorer(Explorer):
     """∂L/∂X of a strided, padded convolution, step by step on the padded grid, and as a full
     convolution of ∂L/∂Y (zeros inserted) with the rotated kernel.
 
-    x (H, W) is set in code (``ex.x = ...``); ``w_editor`` edits W; ``dy_editor`` edits ∂L/∂Y
-    and is replaced when stride or padding change its shape (values kept where the shapes
-    overlap, and remembered per shape); ``stride_slider``, ``padding_slider``; ``player``
-    walks the outputs. Views: ``dx_view`` (scatter on the padded grid), ``matrix_form_view``
-    (the full convolution and its verdict), ``dw_view`` (∂L/∂W step by step). Numbers:
-    ``trace`` (``geometry.padded_backward_steps``), ``two_ways``
-    (``geometry.input_grad_two_ways``), ``dx`` / ``dw`` the layer's gradients.
+    x (H, W) is set in code (``ex.x = ...``: a bad one shows its message, like a slider);
+    ``w_editor`` edits W; ``dy_editor`` edits ∂L/∂Y and is replaced when stride or padding
+    change its shape (values kept where the shapes overlap, and remembered per shape);
+    ``stride_slider``, ``padding_slider``. Stages: ``stage`` (∂L/∂X scatter on the padded
+    grid, one frame per output), ``weights()`` (∂L/∂W step by step), ``full_convolution()``
+    (the full convolution and its verdict). Numbers: ``trace``
+    (``geometry.padded_backward_steps``), ``two_ways`` (``geometry.input_grad_two_ways``),
+    ``dx`` / ``dw`` the layer's gradients.
     """
+
+    STRIDES, PADDINGS = (1, 3), (0, 2)
 
     def __init__(self, x=None, w=None, dy=None, stride=2, padding=1, low=-5, high=5):
         super().__init__()
         start = default_strided()
-        self._x = start["x"] if x is None else np.array(x, dtype=float)
-        w = start["w"] if w is None else np.array(w, dtype=float)
-        dy = start["dy"] if dy is None else np.array(dy, dtype=float)
+        self._x = self._valid_x(start["x"] if x is None else x)
+        w = _array(start["w"] if w is None else w, "w", 2, "a matrix (KH, KW)")
+        _no_more_than("w", w.shape, ("KH", "KW"), (MAX_KERNEL, MAX_KERNEL))
+        stride = _in_range("stride", stride, *self.STRIDES)
+        padding = _in_range("padding", padding, *self.PADDINGS)
+        if dy is None:
+            dy = start["dy"]
+            try:
+                out = ops.output_size(self._x.shape, w.shape, stride, padding)
+            except ValueError:
+                out = dy.shape
+            if out != dy.shape:
+                dy = np.ones(out)
+        else:
+            dy = _array(dy, "∂L/∂Y", 2, "a matrix (HO, WO)")
+            try:
+                out = ops.output_size(self._x.shape, w.shape, stride, padding)
+            except ValueError:
+                out = None  # no output: the message says why; ∂L/∂Y is kept as given
+            if out is not None and dy.shape != out:
+                raise ValueError(
+                    f"∂L/∂Y has shape {dy.shape}, but X {self._x.shape} with W {w.shape}, "
+                    f"stride {stride} and padding {padding} gives an output of shape {out}: "
+                    f"∂L/∂Y must have the output's shape {out}")
         self._low, self._high = low, high
         self.trace = []
         self._two_ways = None  # the current state's two_ways, worked out when first asked for
-        self.stride_slider = _int_slider(stride, 1, 3, "s (stride)", "stride")
-        self.padding_slider = _int_slider(padding, 0, 2, "p (padding)", "padding")
+        self.stride_slider = _int_slider(stride, *self.STRIDES, "s (stride)", "stride")
+        self.padding_slider = _int_slider(padding, *self.PADDINGS, "p (padding)", "padding")
         self.w_editor = MatrixEditor(w, "w", "W (kernel)", low, high, css_class="cnnviz-editor-w")
         self.w_editor.on_change(self.refresh)
-        self._keep_twins_in_step(w=self.w_editor)
         self._dy_editors = {}
-        self._dy_twin_boxes = []
         self.dy_box = widgets.VBox([self._dy_editor(dy)])
         self.stride_slider.observe(self.refresh, names="value")
         self.padding_slider.observe(self.refresh, names="value")
-        self.add_player("y")
-        self.dx_view = _html("cnnviz-strided-dx")
-        self.dw_view = _html("cnnviz-strided-dw")
-        self.matrix_form_view = _html("cnnviz-strided-matrix-form")
-        self.root = self._section(self.player, self.dx_view)
-        self._first_section_built = True
+        # The same controls in every section (one widget each, shown where asked).
+        self.settings_box = widgets.HBox([self.stride_slider, self.padding_slider])
+        self.editors = _wrap([self.w_editor, self.dy_box])
+        self.stage = self.new_stage(css_class="cnnviz-strided-dx")
+        self.weights_stage = self.full_stage = None
+        self.root = self._section(self.stage, "∂L/∂X of a strided, padded convolution")
         self.refresh()
 
-    def _section(self, *views_):
-        """Settings, editors and ``views_``: the explorer's own controls in the first section,
-        twins kept in step in the later ones."""
-        if self._first_section_built:
-            sliders = [self._twin_control(self.stride_slider),
-                       self._twin_control(self.padding_slider)]
-            dy_box = widgets.VBox([self._dy_twin()])
-            self._dy_twin_boxes.append(dy_box)
-        else:
-            sliders, dy_box = [self.stride_slider, self.padding_slider], self.dy_box
-        editors = widgets.HBox([self._editor("w"), dy_box],
-                               layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
-        return self._box([widgets.HBox(sliders), self.message, editors, *views_],
-                         "cnnviz-strided-backward")
-
-    def _primary_editors(self):
-        return {"w": self.w_editor, "dy": self.dy_editor}  # ∂L/∂Y: the current shape's
+    def _section(self, stage, what):
+        return Section(self, [self.settings_box, self.editors], [stage], what,
+                       "cnnviz-strided-backward")
 
     @staticmethod
-    def _dy_layout(editor):
-        return _relayout(editor, max(190, min(250, 940 // editor.shape[1] - 4)),
-                         description_width="60px")
+    def _valid_x(values):
+        x = _array(values, "x", 2, "a matrix (H, W)")
+        _no_more_than("x", x.shape, ("H", "W"), (MAX_SIZE, MAX_SIZE))
+        return x
 
     def _dy_editor(self, values):
         values = np.asarray(values, dtype=float)
-        editor = self._dy_layout(MatrixEditor(
+        editor = _relayout(MatrixEditor(
             values, "∂L/∂y", "∂L/∂Y (given)", self._low, self._high, label="∂L/∂y",
-            css_class="cnnviz-editor-dy", css_name="dy"))
+            css_class="cnnviz-editor-dy", css_name="dy"),
+            max(190, min(250, 940 // values.shape[1] - 4)), description_width="60px")
         editor.on_change(self.refresh)
         self._dy_editors[values.shape] = editor
         return editor
-
-    def _dy_twin(self):
-        """A twin of the current ∂L/∂Y editor for a later section. ∂L/∂Y changes shape with
-        the settings, so its twins are kept in step here (``_sync_dy_twins``), not by
-        ``_editor``; a move goes through ``_twin_moved`` as any twin's."""
-        twin = self._dy_layout(self.dy_editor.twin())
-        twin.on_change(lambda editor: self._twin_moved("dy", editor))
-        return twin
-
-    def _sync_dy_twins(self):
-        """After the views: every section's ∂L/∂Y twin has the current shape and values."""
-        primary = self.dy_editor
-        with self._update():
-            for box in self._dy_twin_boxes:
-                twin = box.children[0]
-                if twin.shape != primary.shape:
-                    box.children = [self._dy_twin()]
-                else:
-                    self._hold_later(twin.all_sliders(), CONTROLS)
-                    twin.set_quietly(primary.value)
 
     # --- state --------------------------------------------------------------------------
     @property
@@ -549,11 +740,12 @@ class StridedBackwardExplorer(Explorer):
 
     @property
     def x(self):
-        return self._x.copy()
+        """The input as set (``ex.x = ...``); a bad one is kept, and its message shown."""
+        return np.array(self._x, dtype=float)
 
     @x.setter
     def x(self, values):
-        self._x = np.array(values, dtype=float)
+        self._x = values
         self.refresh()
 
     @property
@@ -588,44 +780,42 @@ class StridedBackwardExplorer(Explorer):
 
     # --- update -------------------------------------------------------------------------
     def _recompute(self):
-        stride, padding, x, w = self.stride, self.padding, self._x, self.w
+        stride, padding, w = self.stride, self.padding, self.w
+        x = self._valid_x(self._x)
         out = ops.output_size(x.shape, w.shape, stride, padding)  # ValueError: kernel too large
         self._use_dy_shape(out)
         dy = self.dy
-        # One trace on the padded grid serves both views: its dW is the layer's, its dX the
-        # layer's inside the border (the tests check both against the ops).
-        self.trace = geometry.padded_backward_steps(dy, x, w, stride, padding)
-        self._set_n_steps(len(self.trace))
+        # One trace on the padded grid serves every stepped picture: its dW is the layer's,
+        # its dX the layer's inside the border.
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is a message below
+            trace = geometry.padded_backward_steps(dy, x, w, stride, padding)
+        _finite_result("∂L/∂W", trace[-1].dW)
+        _finite_result("∂L/∂X", trace[-1].dX)
+        self.trace = trace
+        args = (dy, x, w, stride, padding)
+        self._two_ways = functools.cache(lambda: geometry.input_grad_two_ways(*args))
 
-    def _render(self):
-        # The step views first (what the first section shows), then the full convolution.
-        self._render_step()
-        args = (self.dy, self._x, self.w, self.stride, self.padding)
-        two_ways = self._two_ways = functools.cache(lambda: geometry.input_grad_two_ways(*args))
-        shape, stride, padding = self.w.shape, (self.stride,) * 2, (self.padding,) * 2
-        self._show(self.matrix_form_view,
-                   lambda: gviews.full_convolution_panels(two_ways(), shape, stride, padding))
-        self._sync_dy_twins()
+    def _captions(self):
+        return [_step_caption(k + 1, len(self.trace), f"{_y_text(s.i, s.j, '∂L/∂')} flows back")
+                for k, s in enumerate(self.trace)]
 
-    def _render_step(self):
-        if not self.trace:
-            return
-        step, dy, x, padding = self.trace[self.player.step], self.dy, self._x, (self.padding,) * 2
-        self._show(self.dx_view, lambda: gviews.strided_dx_panels(step, dy, x.shape, padding))
-        self._show(self.dw_view, lambda: gviews.strided_dw_panels(step, x, padding))
-
-    def _describe_step(self, step, n_steps):
-        if not self.trace:
-            return f"step {step + 1} of {n_steps}"
-        s = self.trace[step]
-        name = views.cell_name("y", s.i, s.j)
-        return f"step {step + 1} of {n_steps}: ∂L/∂y{views.subscript(name[1:])} flows back"
+    def _frames(self):
+        x, dy, padding = self.x, self.dy, (self.padding,) * 2
+        out = {self.stage: ([frame_html(_strided_dx_panels(s, dy, x.shape, padding))
+                             for s in self.trace], self._captions())}
+        if self.weights_stage is not None:
+            out[self.weights_stage] = ([frame_html(_strided_dw_panels(s, x, padding))
+                                        for s in self.trace], self._captions())
+        if self.full_stage is not None:
+            out[self.full_stage] = ([frame_html(gviews.full_convolution_panels(
+                self.two_ways, self.w.shape, (self.stride,) * 2, padding))], [""])
+        return out
 
     # --- results and sections -----------------------------------------------------------
     @property
     def two_ways(self):
-        """``geometry.input_grad_two_ways`` of the current state (None before any good one).
-        Only the full-convolution section shows it: it is worked out when first asked for."""
+        """``geometry.input_grad_two_ways`` of the last good state (None before any).
+        Worked out when first asked for (the full-convolution section shows it)."""
         return None if self._two_ways is None else self._two_ways()
 
     @property
@@ -639,31 +829,29 @@ class StridedBackwardExplorer(Explorer):
         return self.trace[-1].dW
 
     def full_convolution(self):
-        """∂L/∂X as a full convolution with zeros inserted (shares this explorer's state)."""
-        return _View(self._section(self.matrix_form_view), self,
-                     lambda: self.matrix_form_view.value,
-                     "∂L/∂X as a full convolution of ∂L/∂Y, zeros inserted, with the rotated kernel")
+        """∂L/∂X as a full convolution with zeros inserted (the same controls as above)."""
+        if self.full_stage is None:
+            self.full_stage = self.new_stage(css_class="cnnviz-strided-matrix-form")
+            self.refresh()
+        return self._section(self.full_stage, "∂L/∂X as a full convolution of ∂L/∂Y, zeros "
+                                              "inserted, with the rotated kernel")
 
     def weights(self):
-        """∂L/∂W step by step (shares this explorer's state; its player keeps the same step)."""
-        return _View(self._section(self.add_player("y"), self.dw_view), self,
-                     lambda: self.dw_view.value, "∂L/∂W, step by step")
+        """∂L/∂W step by step (the same controls as above)."""
+        if self.weights_stage is None:
+            self.weights_stage = self.new_stage(css_class="cnnviz-strided-dw")
+            self.refresh()
+        return self._section(self.weights_stage, "∂L/∂W, step by step")
 
     def summary(self):
-        def fmt(a):
-            return "[" + "; ".join(" ".join(views.format_number(v) for v in r) for r in a) + "]"
-        h, w_ = self._x.shape
+        shape = np.shape(self._x)
+        given = "x".join(str(v) for v in shape) if len(shape) == 2 else f"of shape {shape}"
         kh, kw = self.w_editor.shape
-        text = (f"StridedBackwardExplorer: X {h}x{w_}, W {kh}x{kw}, stride {self.stride}, "
+        text = (f"StridedBackwardExplorer: X {given}, W {kh}x{kw}, stride {self.stride}, "
                 f"padding {self.padding}")
         if self.error or not self.trace:
             return f"{text} -> no output: {self.error}"
+        fmt = lambda a: "[" + "; ".join(" ".join(number_text(v) for v in r) for r in a) + "]"
         agree = "equals" if self.two_ways.agree else "DIFFERS FROM"
         return (f"{text}; dL/dX = {fmt(self.dx)} ({agree} the full convolution of dL/dY with "
                 f"zeros inserted and W rotated by 180 degrees)")
-
-    def static_html(self):
-        return self.message.value + self.dx_view.value
-
-
-
