@@ -165,10 +165,9 @@ cnnviz.exercises.check_number(answer_1, Y[1, 0],
 answer_2 = None  # e.g. [[0, 0], [0, 0]]
 
 # %%
-cnnviz.exercises.check_array(conv2d_forward(X, answer_2, 0.0) if answer_2 is not None else None,
-                             X[:2, :2],
-                             hint="You want y_ij = x_ij: only the weight that multiplies the window's "
-                                  "top-left cell should be 1.")
+cnnviz.exercises.check_through(answer_2, (2, 2), lambda W_: conv2d_forward(X, W_, 0.0), X[:2, :2],
+                                 hint="You want y_ij = x_ij: only the weight that multiplies the window's "
+                                    "top-left cell should be 1.")
 
 # %% [markdown]
 # **3.** Write `my_conv(x, w, b)` with two loops over the output positions (any input and kernel size,

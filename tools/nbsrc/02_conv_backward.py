@@ -204,7 +204,7 @@ cnnviz.exercises.check_number(answer_2, dW[0, 1],
 # %% [markdown]
 # **3.** Write `my_input_grad(dy, w, x_shape)` that returns $\partial L/\partial X$ of a stride-1 convolution by scattering:
 # start from zeros and, for every output position, add `dy[i, j] * w` onto the window. The check compares it with
-# `cnnviz.conv2d_backward` on random sizes.
+# `cnnviz.conv2d_backward` on random sizes and random $\partial L/\partial Y$.
 
 # %%
 def my_input_grad(dy, w, x_shape):
@@ -214,7 +214,7 @@ def my_input_grad(dy, w, x_shape):
 
 # %%
 cnnviz.exercises.check_function(
-    lambda x, w, b: my_input_grad(np.ones_like(b), w, x.shape),
-    lambda x, w, b: conv2d_backward(np.ones_like(b), x, w, b)[0],
-    cnnviz.exercises.random_conv_cases(),
+    my_input_grad,
+    lambda dy, w, x_shape: conv2d_backward(dy, np.zeros(x_shape), w, np.zeros(dy.shape))[0],
+    cnnviz.exercises.random_input_grad_cases(),
     hint="dx = np.zeros(x_shape); dx[i:i+KH, j:j+KW] += dy[i, j] * w   (+=, not =).")

@@ -202,7 +202,6 @@ cnnviz.exercises.check_number(answer_2, cnnviz.output_size((7, 7), 3, stride=2)[
 answer_3 = None  # e.g. [[1, 3, 2], [4, 8, 1], [0, 5, 9]]
 
 # %%
-cnnviz.exercises.check_array(maxpool2d_forward(answer_3) if answer_3 is not None else None,
-                             [[8, 8], [8, 8]],
-                             hint="Only y22 is not 8 yet. Which entry makes y22 = 9, and what must it "
-                                  "become so that x22 = 8 is the largest entry of X'4?")
+cnnviz.exercises.check_through(answer_3, (3, 3), maxpool2d_forward, [[8, 8], [8, 8]], start=X, changes=1,
+                               hint="Only y22 is not 8 yet. Which entry makes y22 = 9, and what must it "
+                                    "become so that x22 = 8 is the largest entry of X'4?")
