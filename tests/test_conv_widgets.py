@@ -258,8 +258,22 @@ def test_a_bad_setting_is_shown_on_the_stage_with_its_controls():
     bundle = ex._repr_mimebundle_()
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     assert "application/vnd.jupyter.widget-view+json" in data and "kernel 4x4" in data["text/plain"]
-    with pytest.raises(ValueError, match=r"b: one bias per output position needs shape \(2, 2\)"):
-        ConvForwardExplorer(b=np.ones((3, 3)))
+    for ex in (ConvForwardExplorer(b=np.ones((3, 3))), ConvBackwardExplorer(dy=np.ones((3, 3)))):
+        assert "(2, 2)" in ex.error and "(3, 3)" in ex.error and ex.stage.error == ex.error
+        data = ex._repr_mimebundle_()
+        data = data[0] if isinstance(data, tuple) else data
+        assert "application/vnd.jupyter.widget-view+json" in data
+    with pytest.raises(ValueError, match=r"b must be a number \(shared\) or a 2x2 matrix"):
+        ConvForwardExplorer(b=[1, 2, 3])
+
+
+def test_a_float_slider_refuses_nan_and_keeps_its_number():
+    import traitlets
+
+    ex = ConvForwardExplorer(b=0.5, bias="shared")
+    with pytest.raises(traitlets.TraitError, match="b must be a finite number, got nan"):
+        ex.shared_b.value = float("nan")
+    assert ex.shared_b.value == 0.5 and ex.error == ""
 
 
 def test_a_bad_setting_keeps_the_last_good_frames_and_the_other_values():

@@ -13,11 +13,26 @@ import math
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from ..render.conv import cell_name, subscript
 from .stage import OPEN_TO_EDIT, Stage, static_page_parts, static_slider
 
-__all__ = ["MatrixEditor", "Explorer", "Section"]
+__all__ = ["MatrixEditor", "Explorer", "Section", "FiniteFloatSlider"]
+
+
+class FiniteFloatSlider(widgets.FloatSlider):
+    """A FloatSlider that holds finite numbers only (NaN or infinity set from code is a
+    TraitError naming the value; the slider keeps its number, and the browser never gets
+    "nan", which is not JSON)."""
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):  # replaces FloatSlider's (which clamps to min..max)
+        value = proposal["value"]
+        if not math.isfinite(value):
+            raise traitlets.TraitError(f"{self.description or 'the slider'} must be a finite "
+                                       f"number, got {value}")
+        return min(max(value, self.min), self.max)
 
 
 class MatrixEditor(widgets.VBox):
@@ -56,7 +71,7 @@ class MatrixEditor(widgets.VBox):
                     kwargs.update({k: int(kwargs[k]) for k in ("value", "min", "max", "step")})
                     slider = widgets.IntSlider(**kwargs)
                 else:
-                    slider = widgets.FloatSlider(readout_format=".3g", **kwargs)
+                    slider = FiniteFloatSlider(readout_format=".3g", **kwargs)
                 slider.add_class("cnnviz-slider")
                 slider.add_class(f"cnnviz-slider-{symbol_css}{name[len(self._label):].replace(',', '_')}")
                 slider.observe(self._slider_moved, names="value")

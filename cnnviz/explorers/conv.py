@@ -17,7 +17,7 @@ from ..derivation import examples, formulas, matrix_form
 from ..layers import gradcheck, steps
 from ..render import conv as views
 from ..render.math import display_math
-from .base import Explorer, MatrixEditor, Section
+from .base import Explorer, FiniteFloatSlider, MatrixEditor, Section
 from .stage import frame_html
 
 __all__ = ["ConvForwardExplorer", "ConvBackwardExplorer"]
@@ -46,10 +46,7 @@ class _ConvExplorer(Explorer):
         self.w_editor = MatrixEditor(w, "w", "W (kernel)", low, high, css_class="cnnviz-editor-w")
         out_shape = tuple(max(n - k + 1, 1) for n, k in zip(self.x_editor.shape, self.w_editor.shape))
         b = np.asarray(b, dtype=float)
-        if b.ndim == 2 and b.shape != out_shape:
-            raise ValueError(f"b: one bias per output position needs shape {out_shape} "
-                             f"(X {self.x_editor.shape} with W {self.w_editor.shape}), "
-                             f"got shape {b.shape}")
+        # A 2-D b of the wrong shape is kept: the explorer shows, with the message saying so.
         if b.ndim not in (0, 2):
             raise ValueError(f"b must be a number (shared) or a {out_shape[0]}x{out_shape[1]} "
                              f"matrix (one per position), got shape {b.shape}")
@@ -58,7 +55,7 @@ class _ConvExplorer(Explorer):
                                      step=0.5, css_class="cnnviz-editor-b")
         shared_value = float(b) if b.ndim == 0 else float(per_position.flat[0])
         # A float slider: a shared bias of 0.5 is 0.5, not 0.
-        self.shared_b = widgets.FloatSlider(value=shared_value, min=min(low, shared_value),
+        self.shared_b = FiniteFloatSlider(value=shared_value, min=min(low, shared_value),
                                             max=max(high, shared_value), step=0.5,
                                             description="b", layout=widgets.Layout(width="250px"),
                                             style={"description_width": "40px"})
