@@ -48,6 +48,11 @@ bench: $(VENV)/.installed-test
 notebooks: $(VENV)/.installed-test
 	$(BIN)/python tools/notebooks.py build
 
+## make site: every notebook as a page of site/ (committed outputs) whose stages play with no
+## kernel and no network; open site/index.html
+site: $(VENV)/.installed
+	$(BIN)/python tools/site.py site
+
 ## make lock: refresh requirements-lock.txt from requirements-test.txt (valid on every supported Python)
 lock: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet uv==0.13.8
