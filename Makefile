@@ -60,4 +60,4 @@ lock: $(VENV)/.installed
 		requirements-test.txt -o $(LOCK)
 
 clean:
-	rm -rf $(VENV) .pytest_cache artifacts
+	rm -rf $(VENV) .pytest_cache artifacts site

@@ -26,10 +26,10 @@ function render({ model, el }) {
     "</div><div class='cnnviz-stage-frame'></div>";
   const [title, error, controls, caption, frame] = root.children;
   const play = button("cnnviz-stage-play", "▶ play", "play / pause (space)");
-  const first = button("cnnviz-stage-first", "⏮", "first step (Home)");
+  const first = button("cnnviz-stage-first", "⇤ first", "first step (Home)");
   const back = button("cnnviz-stage-back", "◀ step", "previous step (←)");
   const forward = button("cnnviz-stage-forward", "step ▶", "next step (→)");
-  const last = button("cnnviz-stage-last", "⏭", "last step (End)");
+  const last = button("cnnviz-stage-last", "last ⇥", "last step (End)");
   const scrub = document.createElement("input");
   scrub.type = "range";
   scrub.className = "cnnviz-stage-scrub";
@@ -45,7 +45,7 @@ function render({ model, el }) {
   loop.className = "cnnviz-stage-loop";
   loop.innerHTML = "<input type='checkbox'> loop";
   loop.firstChild.checked = !!model.get("loop");
-  const projector = button("cnnviz-stage-projector", "⛶ projector", "large type for a projector");
+  const projector = button("cnnviz-stage-projector", "⤢ projector", "large type for a projector");
   projector.setAttribute("aria-pressed", "false");
   const stepping = [play, first, back, forward, last, scrub, speed, loop];
   controls.append(...stepping, projector);
@@ -74,7 +74,7 @@ function render({ model, el }) {
     if (step + 1 >= frames().length && !loop.firstChild.checked) show(0);
     clearInterval(timer);
     timer = setInterval(tick, Number(speed.value));
-    play.textContent = "⏸ pause";
+    play.textContent = "❚❚ pause";
     root.dataset.playing = "true";
   }
   const toggle = () => (timer ? stop() : start());

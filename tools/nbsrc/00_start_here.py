@@ -28,12 +28,12 @@
 # | control | what it does |
 # |---|---|
 # | **sliders** (x₁₁, w₁₂, ∂L/∂y₂₁ …) | set one entry of a matrix; they are laid out as the matrix they edit. Drag, or click one and use the arrow keys. |
-# | **▶ play / ⏸ pause** (or *space*) | animate the steps (one window position per step) |
+# | **▶ play / ❚❚ pause** (or *space*) | animate the steps (one window position per step) |
 # | **◀ step / step ▶** (or *←* / *→*) | one step back or forward |
-# | **⏮ / ⏭** (or *Home* / *End*) | the first or the last step |
+# | **⇤ first / last ⇥** (or *Home* / *End*) | the first or the last step |
 # | **the step slider** | jump to any step |
 # | **speed**, **loop** | slow, medium or fast; start again at the end |
-# | **⛶ projector** | large type, for a lecture hall |
+# | **⤢ projector** | large type, for a lecture hall |
 #
 # The keys work once you click the stage (or reach it with *Tab*). Any slider change updates the stage at once,
 # also while it plays, and the stage stays on its step. In the views, the current
@@ -92,7 +92,7 @@ maxpool2d_forward(X, size=2, stride=1)
 #
 # - **Set up once:** `make lab` in the repository (or the pip route in the README). Open a notebook and run it
 #   (*Run → Run All Cells*) before class: the explorers need a running kernel to react.
-# - **Make it large:** each stage's **⛶ projector** button makes its type large enough for the back of the room;
+# - **Make it large:** each stage's **⤢ projector** button makes its type large enough for the back of the room;
 #   *View → Presentation Mode* hides the side panels, and the browser zoom (Ctrl/Cmd +) scales everything. The
 #   views stay readable projected (large bold digits, outlines and marks besides colour), in light and dark themes.
 # - **No server in the room?** `make site` builds `site/`: every notebook as a web page whose stages play, step and
