@@ -67,20 +67,35 @@ def lab(chromium_path, tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture
-def page(browser, lab):
-    """A fresh page; its kernel is shut down afterwards so each notebook starts on a quiet CPU."""
+def new_page(browser):
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(60_000)
-    page = context.new_page()
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser, lab):
+    """A fresh page; the kernels it started are shut down afterwards, so each notebook starts
+    on a quiet CPU (a page another fixture keeps open keeps its kernel)."""
+    before = lab.sessions()
+    page = new_page(browser)
     try:
         yield page
     finally:
-        context.close()
-        lab.shutdown_kernels()
+        page.context.close()
+        lab.shutdown_kernels(keep=before)
 
 
 @pytest.fixture(scope="session")
 def artifacts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (``item.rep_call``), for fixtures that save a
+    screenshot when the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -96,10 +96,26 @@ class Lab:
             body = response.read()
         return json.loads(body) if body else None
 
-    def shutdown_kernels(self):
-        """End every session (and its kernel), so the next notebook gets the CPU to itself."""
-        for session in self._api("sessions"):
-            self._api(f"sessions/{session['id']}", method="DELETE")
+    def sessions(self):
+        """The ids of the running sessions (one per open notebook with a kernel)."""
+        return {session["id"] for session in self._api("sessions")}
+
+    def shutdown_kernels(self, keep=()):
+        """End every session (and its kernel) but those in ``keep``, so the next notebook gets
+        the CPU to itself."""
+        for session in self.sessions() - set(keep):
+            self._api(f"sessions/{session}", method="DELETE")
+
+    def write_notebook(self, name, sources):
+        """A notebook of code cells (``sources``, no outputs) in the served directory."""
+        import nbformat
+
+        notebook = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(source) for source in sources],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}})
+        nbformat.write(notebook, self.root / name)
+        return name
 
     def stop(self):
         self.process.terminate()

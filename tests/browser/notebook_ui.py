@@ -1,7 +1,8 @@
-"""Drive a notebook in JupyterLab the way a student does, and read the explorers back.
+"""Drive a notebook in JupyterLab the way a student does, and read the explorers' stages back.
 
 Used by ``test_notebooks_in_browser.py`` and ``bench/bench_browser.py``. Everything here
-goes through the page (menus, clicks, keys, the DOM); nothing talks to the kernel directly.
+goes through the page (menus, clicks, keys, the DOM); nothing talks to the kernel directly,
+except that ``KernelTraffic`` counts the frames of the kernel's websocket as the page sees them.
 Waits are on conditions (prompts, kernel status, DOM changes), never fixed sleeps.
 
 JupyterLab 4.6 facts this relies on:
@@ -11,17 +12,24 @@ JupyterLab 4.6 facts this relies on:
     ``.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]`` (an error is
     told apart by its "Traceback" / ``SomeError:`` text), and a widget whose model is missing
     renders the text "Error displaying widget";
-  * Lumino menu items carry ``data-command`` (e.g. ``runmenu:run-all``).
+  * Lumino menu items carry ``data-command`` (e.g. ``runmenu:run-all``,
+    ``apputils:change-theme``); the theme shown is ``document.body.dataset.jpThemeName``;
+  * the active cell has the class ``jp-mod-active``; a kernel's messages travel on the
+    websocket ``/api/kernels/<id>/channels``.
 ipywidgets 8 sliders are noUiSlider: ``.noUi-handle`` is focusable (role=slider, aria-value*)
 and moves with the arrow keys; the readout is ``.widget-readout``.
+
+A stage (cnnviz/explorers/stage.js) is ``.cnnviz-stage`` with ``data-step`` / ``data-playing``,
+its buttons ``.cnnviz-stage-play`` ... ``.cnnviz-stage-projector``, the range
+``.cnnviz-stage-scrub`` (its ``max`` is the last step), ``.cnnviz-stage-caption``,
+``.cnnviz-stage-error`` and ``.cnnviz-stage-frame``.
 """
 import json
-import re
 import time
 
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 WIDGET_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'
-VIEWS = ".cnnviz-view, .cnnviz-formula"
+STAGE = ".cnnviz-stage"
 # Generous: a 2-core machine running Lab, a kernel and Chromium at once.
 TIMEOUT_S = 60
 
@@ -100,39 +108,56 @@ class NotebookUI:
         self._menu("Run", "runmenu:run-all")
         if not code_cells:
             return []
-        page.wait_for_function(
-            """() => {
-                const ps = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
-                    .map(e => e.textContent.trim());
-                const status = document.querySelector('.jp-Notebook-ExecutionIndicator')
-                    ?.getAttribute('data-status');
-                return ps.length > 0 && /^\\[\\d+\\]:$/.test(ps[0]) && !ps.includes('[*]:')
-                    && status === 'idle';
-            }""", timeout=timeout * 1000, polling=200)
+        try:
+            page.wait_for_function(
+                """() => {
+                    const ps = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
+                        .map(e => e.textContent.trim());
+                    const status = document.querySelector('.jp-Notebook-ExecutionIndicator')
+                        ?.getAttribute('data-status');
+                    return ps.length > 0 && /^\\[\\d+\\]:$/.test(ps[0]) && !ps.includes('[*]:')
+                        && status === 'idle';
+                }""", timeout=timeout * 1000, polling=200)
+        except Exception as err:
+            status = page.evaluate("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                                   "?.getAttribute('data-status')")
+            raise AssertionError(f"{self.name}: Run All did not finish within {timeout} s; "
+                                 f"prompts {self.prompts()}, kernel status {status!r}") from err
         # Widgets render after their output arrived: wait until each one is a widget or an error.
         page.wait_for_function(
             """sel => [...document.querySelectorAll(sel)].every(o =>
                     o.querySelector('.jupyter-widgets') || /Error displaying widget/.test(o.textContent))""",
             arg=WIDGET_OUTPUT, timeout=TIMEOUT_S * 1000, polling=200)
+        self.wait_stages()
         return self.prompts()
 
+    def wait_stages(self, timeout=TIMEOUT_S):
+        """Wait until every stage widget drew its stage (anywidget loads its module first)."""
+        self.page.wait_for_function(
+            """() => [...document.querySelectorAll('.cnnviz-stage-widget')]
+                .every(w => w.querySelector('.cnnviz-stage'))""",
+            timeout=timeout * 1000, polling=200)
+
     # --- what went wrong ------------------------------------------------------------------
-    def problems(self):
-        """Texts of error outputs, stderr outputs and widgets that failed to display."""
+    def problems(self, within=None):
+        """Texts of error outputs, stderr outputs and widgets that failed to display (on the
+        page, or in the element ``within``, e.g. one cell)."""
+        root = within.element_handle() if within is not None else None
         found = self.page.evaluate(
-            """([stderr, widgetOut]) => {
+            """([stderr, widgetOut, root]) => {
                 const found = [];
-                for (const o of document.querySelectorAll(stderr)) {
+                root = root || document;
+                for (const o of root.querySelectorAll(stderr)) {
                     const text = o.textContent;
                     const kind = /Traceback|^\\s*\\w+(Error|Exception)\\b/m.test(text) ? 'error' : 'stderr';
                     found.push(kind + ': ' + text);
                 }
-                for (const o of document.querySelectorAll(widgetOut)) {
+                for (const o of root.querySelectorAll(widgetOut)) {
                     if (/Error displaying widget/.test(o.textContent))
                         found.push('widget: ' + o.textContent);
                 }
                 return found;
-            }""", [STDERR, WIDGET_OUTPUT])
+            }""", [STDERR, WIDGET_OUTPUT, root])
         return [clip(text) for text in found]
 
     def callback_log(self):
@@ -150,9 +175,33 @@ class NotebookUI:
         entries.first.wait_for(state="attached", timeout=TIMEOUT_S * 1000)
         return [clip(text) for text in entries.all_text_contents()] or ["(log console entry)"]
 
-    # --- explorers --------------------------------------------------------------------------
-    def explorers(self):
-        return self.page.locator(".cnnviz-explorer")
+    # --- cells ------------------------------------------------------------------------------
+    def cell(self, index):
+        """The cell at ``index`` (0-based, as in the .ipynb; every cell is in the DOM)."""
+        return self.page.locator(".jp-NotebookPanel .jp-Cell").nth(index)
+
+    def active_cell(self):
+        """The index of the active cell (-1 if none)."""
+        return self.page.evaluate(
+            """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')]
+                .findIndex(c => c.classList.contains('jp-mod-active'))""")
+
+    def set_theme(self, name):
+        """Settings > Theme > ``name`` (e.g. "JupyterLab Dark"), as a student does; waits until
+        the theme is applied. The choice is saved in the Lab's settings: set it back."""
+        page = self.page
+        if page.evaluate("() => document.body.dataset.jpThemeName") == name:
+            return
+        page.keyboard.press("Escape")
+        page.locator("li.lm-MenuBar-item", has_text="Settings").first.click()
+        page.locator("li.lm-Menu-item[data-type='submenu']", has_text="Theme").first.hover()
+        item = page.locator("li.lm-Menu-item[data-command='apputils:change-theme']",
+                            has_text=name).first
+        item.wait_for(state="visible", timeout=TIMEOUT_S * 1000)
+        item.click()
+        page.wait_for_function("n => document.body.dataset.jpThemeName === n", arg=name,
+                               timeout=TIMEOUT_S * 1000, polling=100)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
     def show(self, element):
         """Scroll ``element`` into view and wait until the browser actually renders it.
@@ -193,16 +242,110 @@ class NotebookUI:
         self.page.screenshot(path=str(path), animations="disabled")
 
 
-def explorer_kind(explorer):
-    """The explorer's own class, e.g. 'cnnviz-conv-forward' (the class next to cnnviz-explorer)."""
-    classes = explorer.evaluate("e => [...e.classList]")
-    own = [c for c in classes if c.startswith("cnnviz-") and c != "cnnviz-explorer"
-           and not re.fullmatch(r"cnnviz-explorer-\d+", c)]  # the explorer's number
-    return own[0] if own else "cnnviz-explorer"
 
 
-# --- reading an explorer's DOM ---------------------------------------------------------------
-_READ_EDITORS = """root => {
+# --- the kernel's websocket -------------------------------------------------------------------
+class KernelTraffic:
+    """Counts the frames sent and received on the page's kernel websockets.
+
+    Make it before the page opens the notebook (it listens for websockets being opened).
+    Playwright delivers the frame events while a Playwright call waits (e.g.
+    ``page.wait_for_timeout``), so counts are read after such a wait.
+    """
+
+    def __init__(self, page):
+        self.frames = []  # (monotonic time, 'sent' | 'received')
+        page.on("websocket", self._opened)
+
+    def _opened(self, ws):
+        if "/api/kernels/" in ws.url and "/channels" in ws.url:
+            ws.on("framesent", lambda _payload: self.frames.append((time.monotonic(), "sent")))
+            ws.on("framereceived", lambda _payload: self.frames.append((time.monotonic(), "received")))
+
+    def count(self):
+        return len(self.frames)
+
+    def wait_quiet(self, page, quiet_s=0.6, timeout=TIMEOUT_S):
+        """Wait until no kernel frame came for ``quiet_s`` (the replies of a Run All are over)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            page.wait_for_timeout(100)
+            last = self.frames[-1][0] if self.frames else 0.0
+            if time.monotonic() - last >= quiet_s:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the kernel's websocket did not go quiet within {timeout} s")
+
+
+# --- stages -------------------------------------------------------------------------------------
+_STAGE_STATE = """s => {
+    const shown = e => !!e && !e.hidden && e.checkVisibility();
+    const error = s.querySelector('.cnnviz-stage-error');
+    const scrub = s.querySelector('.cnnviz-stage-scrub');
+    return {
+        step: Number(s.dataset.step), playing: s.dataset.playing === 'true',
+        last: scrub ? Number(scrub.max) : 0,
+        frame: s.querySelector('.cnnviz-stage-frame').innerHTML,
+        caption: s.querySelector('.cnnviz-stage-caption').textContent,
+        error: error ? error.textContent : '', error_shown: shown(error),
+        play_shown: shown(s.querySelector('.cnnviz-stage-play')),
+    };
+}"""
+
+
+def stage_state(stage):
+    """{step, playing, last, frame (HTML), caption, error, error_shown, play_shown}."""
+    return stage.evaluate(_STAGE_STATE)
+
+
+def stepping_stage(root):
+    """The first stage under ``root`` with more than one step (a locator), or None."""
+    stages = root.locator(STAGE)
+    for i in range(stages.count()):
+        if stage_state(stages.nth(i))["last"] >= 1:
+            return stages.nth(i)
+    return None
+
+
+def wait_step(stage, step, timeout=TIMEOUT_S):
+    stage.page.wait_for_function("([s, n]) => Number(s.dataset.step) === n",
+                                 arg=[stage.element_handle(), step], timeout=timeout * 1000,
+                                 polling=50)
+
+
+def frame_font_px(stage):
+    """The computed font-size (px) of the first shown text of the stage's frame."""
+    return stage.evaluate("""s => {
+        const frame = s.querySelector('.cnnviz-stage-frame');
+        const walker = document.createTreeWalker(frame, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const el = n.parentElement;
+            if (n.textContent.trim() && el.checkVisibility())
+                return [parseFloat(getComputedStyle(el).fontSize), n.textContent.trim().slice(0, 30)];
+        }
+        return [null, ''];
+    }""")
+
+
+_KEY_WATCH = """() => {
+    if (window.__cnnvizKeys) return;
+    window.__cnnvizKeys = [];
+    // Bubble phase on the window: a stage key that got here went on to JupyterLab.
+    window.addEventListener('keydown', e => {
+        if (e.target.closest && e.target.closest('.cnnviz-stage')) window.__cnnvizKeys.push(e.key);
+    });
+}"""
+
+
+def keys_past_stage(page, reset=False):
+    """Keys pressed in a stage that bubbled up to the window (JupyterLab's shortcuts see those)."""
+    page.evaluate(_KEY_WATCH)
+    return page.evaluate("reset => { const k = window.__cnnvizKeys.slice(); "
+                         "if (reset) window.__cnnvizKeys.length = 0; return k; }", reset)
+
+
+# --- sliders ------------------------------------------------------------------------------------
+_READ_SLIDERS = """root => {
     const shown = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
     const out = {};
     for (const s of root.querySelectorAll('.widget-slider[class*="cnnviz-slider-"]')) {
@@ -222,128 +365,124 @@ _READ_EDITORS = """root => {
 }"""
 
 
-def sliders(explorer):
-    """{name: {shown, readout, now, min, max}} of every cnnviz slider (name like 'x22', 'dy11').
-
-    Where two sliders share a name (e.g. w11 of each channel), the first visible one counts,
-    the one ``press_slider`` presses.
-    """
-    return explorer.evaluate(_READ_EDITORS)
+def sliders(root):
+    """{name: {shown, readout, now, min, max}} of every cnnviz slider under ``root`` (name like
+    'x22', 'dy11', 'size'); where two share a name, the first visible one."""
+    return root.evaluate(_READ_SLIDERS)
 
 
-def matrix(slider_info, symbol):
-    """The matrix a group of sliders edits, from their readouts: matrix(info, 'x') -> 2-D list.
-
-    Slider names are '<symbol><row><col>' (or '<symbol><row>_<col>' past 9), 1-based.
-    """
-    cells = {}
-    for name, info in slider_info.items():
-        m = re.fullmatch(rf"{re.escape(symbol)}(\d)(\d)|{re.escape(symbol)}(\d+)_(\d+)", name)
-        if m:
-            r, c = (int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
-            cells[(r, c)] = number(info["readout"])
-    if not cells:
-        return None
-    rows, cols = max(r for r, _ in cells), max(c for _, c in cells)
-    return [[cells[(r, c)] for c in range(1, cols + 1)] for r in range(1, rows + 1)]
+def slider_handle(root, name):
+    return root.locator(f".cnnviz-slider-{name}:visible .noUi-handle").first
 
 
-_READ_PANELS = """view => [...view.querySelectorAll('.cv-panel')].map(p => ({
-    title: (p.querySelector('.cv-title') || {}).textContent || '',
-    tables: [...p.querySelectorAll('table.cv-m')].map(t =>
-        [...t.rows].map(r => [...r.cells].map(c => c.getAttribute('data-value')))),
-}))"""
-
-
-def panels(explorer, view_class):
-    """[{title, tables: [rows of data-value strings]}] of the view with ``view_class``, or None."""
-    view = explorer.locator(f".{view_class}")
-    if not view.count():
-        return None
-    return view.first.evaluate(_READ_PANELS)
-
-
-def views_html(explorer):
-    """The HTML of every view of the explorer, to tell whether the picture changed."""
-    return explorer.evaluate(
-        f"e => [...e.querySelectorAll({json.dumps(VIEWS)})].map(v => v.innerHTML).join('\\n')")
-
-
-def wait_views_change(explorer, before, timeout=TIMEOUT_S):
-    explorer.page.wait_for_function(
-        f"""([e, before]) => [...e.querySelectorAll({json.dumps(VIEWS)})]
-                .map(v => v.innerHTML).join('\\n') !== before""",
-        arg=[explorer.element_handle(), before], timeout=timeout * 1000, polling=100)
-
-
-def shows_numbers(explorer):
-    """Whether the explorer's views show numbers (matrix cells, or formulas)."""
-    return explorer.evaluate(
-        f"""e => [...e.querySelectorAll({json.dumps(VIEWS)})].some(v =>
-                v.querySelector('td[data-value]') ||
-                (v.classList.contains('cnnviz-formula') && v.textContent.trim()))""")
-
-
-_WATCH = """(root, viewsSel) => {
-    const w = {views: 0, status: 0, last: performance.now()};
-    const options = {subtree: true, childList: true, characterData: true, attributes: true};
-    const observers = [];
-    const observe = (el, key) => {
-        const o = new MutationObserver(() => { if (key) w[key]++; w.last = performance.now(); });
-        o.observe(el, options);
-        observers.push(o);
-    };
-    root.querySelectorAll(viewsSel).forEach(v => observe(v, 'views'));
-    root.querySelectorAll('.cnnviz-step-status').forEach(s => observe(s, 'status'));
-    observe(root, null);
-    w.stop = () => observers.forEach(o => o.disconnect());
-    window.__cnnvizWatch = window.__cnnvizWatch || [];
-    window.__cnnvizWatch.push(w);
-    return window.__cnnvizWatch.length - 1;
-}"""
-
-
-def watch(explorer):
-    """Start counting DOM changes in the explorer's views and step line; returns a handle."""
-    return explorer.evaluate(_WATCH, VIEWS)
-
-
-def settle(explorer, watcher, quiet_ms=400, timeout=TIMEOUT_S):
-    """Wait until the kernel is idle and nothing in the explorer changed for ``quiet_ms``.
-
-    Returns {'views': n, 'status': n}: how many DOM changes the views and the step line saw
-    since ``watch``. (Kernel status 'idle' is published after the replies of a comm message,
-    so once it shows and the DOM is quiet, the explorer has caught up.)
-    """
-    page = explorer.page
-    page.wait_for_function(
-        """([i, quiet]) => {
-            const w = window.__cnnvizWatch[i];
-            const idle = document.querySelector('.jp-Notebook-ExecutionIndicator')
-                ?.getAttribute('data-status') === 'idle';
-            return idle && performance.now() - w.last > quiet;
-        }""", arg=[watcher, quiet_ms], timeout=timeout * 1000, polling=100)
-    return page.evaluate("i => { const w = window.__cnnvizWatch[i]; w.stop(); "
-                         "return {views: w.views, status: w.status}; }", watcher)
-
-
-def scrubber(explorer):
-    """(step, last step) of the explorer's step scrubber, from its handle's aria values."""
-    handle = explorer.locator(".cnnviz-scrubber .noUi-handle").first
-    return (int(float(handle.get_attribute("aria-valuenow"))),
-            int(float(handle.get_attribute("aria-valuemax"))))
-
-
-def press_slider(explorer, name, key=None):
-    """Focus slider ``name``'s handle and press an arrow key (Right, or Left at the maximum).
+def press_slider(root, name, key=None):
+    """Focus slider ``name``'s handle and press a key (ArrowRight, or ArrowLeft at the maximum).
 
     Returns the key pressed.
     """
-    slider = explorer.locator(f".cnnviz-slider-{name}:visible").first
-    handle = slider.locator(".noUi-handle")
+    handle = slider_handle(root, name)
     if key is None:
         now, high = float(handle.get_attribute("aria-valuenow")), float(handle.get_attribute("aria-valuemax"))
         key = "ArrowLeft" if now >= high else "ArrowRight"
     handle.focus()
-    explorer.page.keyboard.press(key)
+    root.page.keyboard.press(key)
     return key
+
+
+# --- contrast -----------------------------------------------------------------------------------
+# For every shown text node under the root: its colour and the colour behind it, as WCAG 2
+# relative luminances give the contrast ratio. Behind an HTML text: the first ancestor with an
+# opaque background colour, the translucent ones above it blended in; a background image
+# (a gradient) counts with each of its colours, the worst one wins. Behind an SVG text: the last
+# filled shape of its <svg> drawn before it that contains the text's centre, else the <svg>'s
+# HTML background. An <option> counts (as its <select>) when it is the one shown.
+_CONTRAST = """(root) => {
+    const parse = s => {
+        const m = /rgba?\\(([^)]*)\\)/.exec(s || '');
+        if (!m) return null;
+        const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(parseFloat);
+        return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    };
+    const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3]))
+        .concat([1]);
+    const lum = c => {
+        const f = v => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+    };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+                              return (x + 0.05) / (y + 0.05); };
+    const rgb = c => `rgb(${c.slice(0, 3).map(Math.round).join(',')})`;
+    const canvas = () => parse(getComputedStyle(document.documentElement).backgroundColor)?.[3]
+        ? parse(getComputedStyle(document.documentElement).backgroundColor) : [255, 255, 255, 1];
+    // Backgrounds behind element el (HTML): a list of candidate colours (opaque).
+    const htmlBehind = el => {
+        const layers = [];  // from el outwards: [colour, [gradient colours]]
+        for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+            const cs = getComputedStyle(e);
+            const bg = parse(cs.backgroundColor) || [0, 0, 0, 0];
+            const stops = cs.backgroundImage && cs.backgroundImage !== 'none'
+                ? (cs.backgroundImage.match(/rgba?\\([^)]*\\)/g) || []).map(parse) : [];
+            layers.push([bg, stops]);
+            if (bg[3] >= 1) break;
+        }
+        let candidates = [layers.length && layers[layers.length - 1][0][3] >= 1
+            ? null : canvas()];
+        for (let i = layers.length - 1; i >= 0; i--) {
+            const [bg, stops] = layers[i];
+            candidates = candidates[0] === null ? [bg] : candidates.map(c => over(bg, c));
+            if (stops.length) candidates = stops.flatMap(s => candidates.map(c => over(s, c)));
+        }
+        return candidates;
+    };
+    const svgBehind = text => {
+        const svg = text.ownerSVGElement;
+        const box = text.getBBox();
+        const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+        let found = null;
+        for (const shape of svg.querySelectorAll('rect, circle, ellipse, polygon, path')) {
+            if (shape.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_PRECEDING) break;
+            const fill = parse(getComputedStyle(shape).fill);
+            if (!fill || fill[3] === 0) continue;
+            const b = shape.getBBox();
+            if (cx >= b.x && cx <= b.x + b.width && cy >= b.y && cy <= b.y + b.height) found = fill;
+        }
+        const base = htmlBehind(svg);
+        return found ? base.map(c => over(found, c)) : base;
+    };
+    const results = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = n.textContent.trim();
+        if (!text) continue;
+        let el = n.parentElement;
+        if (el.closest('style, script')) continue;
+        if (el.tagName === 'OPTION') {
+            if (!el.selected) continue;
+            el = el.closest('select');
+        }
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        const cs = getComputedStyle(el);
+        const isSvg = el instanceof SVGElement;
+        const fg = parse(isSvg ? cs.fill : cs.color);
+        const behind = isSvg ? svgBehind(el.closest('text') || el) : htmlBehind(el);
+        if (!fg) { results.push({text, where: '', fg: isSvg ? cs.fill : cs.color, bg: '', ratio: 0}); continue; }
+        let worst = null;
+        for (const bg of behind) {
+            const r = ratio(over(fg, bg), bg);
+            if (!worst || r < worst.ratio) worst = {ratio: r, bg};
+        }
+        const where = [];
+        for (let e = el; e && e !== root.parentElement && where.length < 3; e = e.parentElement) {
+            const cls = [...(e.classList || [])].filter(c => /^(cv-|cnnviz-)/.test(c));
+            where.push(e.tagName.toLowerCase() + cls.map(c => '.' + c).join(''));
+        }
+        results.push({text: text.slice(0, 40), where: where.reverse().join(' > '),
+                      fg: rgb(fg), bg: rgb(worst.bg), ratio: Math.round(worst.ratio * 100) / 100});
+    }
+    return results;
+}"""
+
+
+def text_contrast(root):
+    """[{text, where, fg, bg, ratio}] for every shown text under ``root`` (an element)."""
+    return root.evaluate(_CONTRAST)

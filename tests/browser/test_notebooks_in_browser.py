@@ -1,431 +1,336 @@
-"""Every notebook, opened in JupyterLab in headless Chromium, runs clean and its explorers respond.
+"""The explorers' stages in JupyterLab in headless Chromium, and every notebook run clean.
 
-For each notebooks/*.ipynb (one test each): clear outputs, Run > Run All Cells, wait for the
-kernel, then assert
-  * no error output, no stderr output, no widget that failed to display;
-  * every explorer (``.cnnviz-explorer``, including each section an explorer shows on its own)
-    shows its sliders, each with a handle and a readout, and, if it has a player, its play button;
-  * pressing play runs the player on to the last step and changes the views (if the only thing
-    that changes is the step line, that is reported as a warning: no view there follows the step);
-  * an arrow key on a focused slider handle moves that slider one way and, when the explorer
-    shows numbers, changes the views;
-  * for the explorer kinds this file knows (keyed on their CSS class), the numbers shown equal
-    cnnviz.ops for the values on the sliders, read from the readouts:
-      cnnviz-conv-forward   every y_ij at the last step = conv2d_forward(X, W, b), X as shown;
-      cnnviz-conv-backward  running ∂L/∂X, ∂L/∂W, ∂L/∂b at the last step = conv2d_backward;
-      cnnviz-pool-forward   Y at the last step = maxpool2d_forward(X);
-      cnnviz-pool-windows   Y = maxpool2d_forward(X shown, size, stride);
-      cnnviz-pool-backward  running ∂L/∂X at the last step = maxpool2d_backward(.., ties);
-    other kinds get the generic checks only;
-  * afterwards the copies of a slider that an explorer shows in several sections (its twins)
-    all show the same value (they follow a moment after the views, in one batch), and the page
-    runs no animation while nobody interacts (code editors without the focus do not blink);
-  * afterwards there is still no error output and nothing went to the Log Console (where an
-    exception raised in a widget callback ends up in JupyterLab).
-All explorers of a notebook are checked; what failed is reported together. Screenshots of each
-notebook and of each explorer go to artifacts/browser/ (and <notebook>--FAILED.png on failure).
+Each of the eight explorers is shown by a cell of a scratch notebook written at test time
+(independent of the committed notebooks), and run once (Run > Run All Cells). For each
+explorer (one test each, so a failure names the explorer):
+  * play: the step advances while not one frame goes over the kernel's websocket (~3 s);
+  * keys: with the stage focused, → and ← step, Home and End jump, space plays and pauses; the
+    keys stop at the stage (they do not bubble on to JupyterLab: the active cell stays);
+  * projector: the toggle makes the frame's text at least 1.5x larger (and back);
+  * a slider: an arrow key on a focused slider handle changes the frame, at the same step;
+  * contrast, in JupyterLab Light and in JupyterLab Dark (Settings > Theme): every shown text
+    in the explorer's stages, at every step, is at least 4.5:1 against what is behind it
+    (WCAG 2); a failure lists the texts, their colours and where they are;
+  * a bad setting (the conv explorers: made in code; pooling windows and output size: made with
+    the sliders) shows its message in the stage, with no traceback in the cell; a slider-made
+    one keeps the last good frame and goes away when the sliders go back.
+Every committed notebooks/*.ipynb: Run All gives no error output, no stderr, no widget that
+failed to display, every stage shows a frame or a message, and nothing went to the Log Console
+(where an exception in a widget callback ends up in JupyterLab).
+Screenshots of failures go to artifacts/browser/.
 """
-import warnings
-
-import numpy as np
 import pytest
 
-import cnnviz
-from cnnviz.formulas import format_number
+from conftest import new_page
 from lab import NOTEBOOKS
 from notebook_ui import (
+    STAGE,
+    TIMEOUT_S,
+    KernelTraffic,
     NotebookUI,
-    explorer_kind,
-    matrix,
-    number,
-    panels,
+    frame_font_px,
+    keys_past_stage,
     poll,
     press_slider,
-    scrubber,
-    settle,
-    shows_numbers,
     sliders,
-    views_html,
-    wait_views_change,
-    watch,
+    stage_state,
+    stepping_stage,
+    text_contrast,
+    wait_step,
 )
 
 NOTEBOOK_NAMES = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
-CHANGE_TIMEOUT = 20  # s for the kernel to answer a click or a key (a busy 2-core machine)
+CHANGE_TIMEOUT = 20  # s for the kernel to answer a slider key (a busy 2-core machine)
+PLAY_S = 3
+MIN_CONTRAST = 4.5
+THEMES = ("JupyterLab Light", "JupyterLab Dark")
+
+# name -> (the code that makes the explorer, the slider to move: one that changes the frame)
+EXPLORERS = {
+    "conv-forward": ("cnnviz.ConvForwardExplorer()", "x22"),
+    "conv-backward": ("cnnviz.ConvBackwardExplorer()", "dy11"),
+    "pool-forward": ("cnnviz.PoolForwardExplorer()", "x22"),
+    "pool-windows": ("cnnviz.PoolWindowsExplorer()", "stride"),
+    "pool-backward": ("cnnviz.PoolBackwardExplorer()", "dy11"),
+    "output-size": ("cnnviz.OutputSizeExplorer()", "height"),
+    "multichannel": ("cnnviz.MultiChannelExplorer()", "w11"),
+    "strided-backward": ("cnnviz.StridedBackwardExplorer()", "dy11"),
+}
+# name -> a bad setting: ("code", an explorer made with it) or ("sliders", [(slider, key, presses)])
+BAD_SETTINGS = {
+    "conv-forward": ("code", "cnnviz.ConvForwardExplorer(x=[[1]], w=[[1, 2], [3, 4]], b=0)"),
+    "conv-backward": ("code", "cnnviz.ConvBackwardExplorer(x=[[1]], w=[[1, 2], [3, 4]], b=0, "
+                              "dy=[[1]])"),
+    # size 2 -> 7 on a 6x6 input
+    "pool-windows": ("sliders", [("size", "ArrowRight", 5)]),
+    # padding 1 -> 0, then H 5 -> 1 under a 3x3 kernel
+    "output-size": ("sliders", [("padding", "ArrowLeft", 1), ("height", "ArrowLeft", 4)]),
+}
+SCRATCH = "_explorers.ipynb"
+
+
+def _shown(source):
+    """A cell that shows what ``source`` makes, or prints the traceback (so the other cells run)."""
+    return (f"try:\n    _made = {source}\nexcept Exception:\n    traceback.print_exc()\n"
+            "else:\n    display(_made)")
+
+
+CELLS = ["import traceback\nimport cnnviz"]
+CELL_OF = {}        # explorer name -> its cell's index
+ERROR_CELL_OF = {}  # explorer name -> the cell of its code-made bad setting
+for _name, (_source, _) in EXPLORERS.items():
+    CELL_OF[_name] = len(CELLS)
+    CELLS.append(_shown(_source))
+for _name, (_how, _what) in BAD_SETTINGS.items():
+    if _how == "code":
+        ERROR_CELL_OF[_name] = len(CELLS)
+        CELLS.append(_shown(_what))
 
 
 def test_notebooks_are_found():
     assert NOTEBOOK_NAMES, f"no notebooks in {NOTEBOOKS}"
 
 
-# --- checks every explorer gets ------------------------------------------------------------------
-def check_controls(explorer, where):
-    """Sliders with a handle and a readout are on screen; a player, if any, has a play button."""
-    info = sliders(explorer)
-    shown = {name: s for name, s in info.items() if s["shown"]}
-    assert shown, f"{where}: no slider is visible"
-    for name, s in shown.items():
-        assert s["now"] is not None and (s["readout"] or "").strip(), \
-            f"{where}: slider {name} has no handle value or no readout: {s}"
-    if explorer.locator(".cnnviz-play, .cnnviz-player").count():
-        play = explorer.locator(".cnnviz-play")
-        assert play.count() and play.first.is_visible(), f"{where}: the player shows no play control"
-        assert play.first.locator("button:has(.fa-play)").count(), \
-            f"{where}: the play control has no play button"
-    return shown
-
-
-def check_play(explorer, where):
-    """Play runs to the last step (where the totals are complete) and changes the views."""
-    if not explorer.locator(".cnnviz-play").count():
-        return
-    fast = explorer.locator(".cnnviz-speed button[data-value='fast']")
-    if fast.count():
-        fast.first.click()
-    has_scrubber = explorer.locator(".cnnviz-scrubber .noUi-handle").count() > 0
-    if has_scrubber and scrubber(explorer)[1] == 0:
-        warnings.warn(f"{where}: the player has a single step, so play has nothing to show "
-                      f"(message: {_message(explorer)!r})")
-        return
-    watcher = watch(explorer)
-    explorer.locator(".cnnviz-play button:has(.fa-play)").first.click()
-    if has_scrubber:
-        # Playing shows a pause icon; the play icon is back once it stopped (at the end, or early).
-        def state():
-            step, last = scrubber(explorer)
-            return step, last, explorer.locator(".cnnviz-play button:has(.fa-play)").count() > 0
-
-        step, last, _ = poll(state, lambda s: s[0] == s[1] or s[2],
-                             what=f"{where}: play to reach the last step or stop (step, last, stopped)")
-    changes = settle(explorer, watcher)
-    if has_scrubber:
-        assert step == last, (f"{where}: play stopped at step {step + 1} of {last + 1} "
-                              "instead of running on to the last step")
-    if not changes["views"]:
-        assert changes["status"], f"{where}: pressing play changed nothing"
-        warnings.warn(f"{where}: play changes only the step line; no view of this explorer "
-                      "follows the step")
-
-
-def go_to_last_step(explorer):
-    """With the keyboard on the step scrubber (End), so that later checks see complete totals."""
-    handle = explorer.locator(".cnnviz-scrubber .noUi-handle")
-    if not handle.count() or scrubber(explorer)[0] == scrubber(explorer)[1]:
-        return
-    handle.first.focus()
-    explorer.page.keyboard.press("End")
-    poll(lambda: scrubber(explorer), lambda s: s[0] == s[1], timeout=CHANGE_TIMEOUT,
-         what="the scrubber's End key to reach the last step")
-
-
-# The slider moved in each known kind: one whose change reaches every view at the last step.
-SLIDER_TO_MOVE = {
-    "cnnviz-conv-forward": "x22",    # in all four windows (times w22, w21, w12, w11)
-    "cnnviz-conv-backward": "dy22",  # changes ∂L/∂X, ∂L/∂W and ∂L/∂b
-    "cnnviz-pool-forward": "x22",    # the maximum of three of the four windows (seed)
-    "cnnviz-pool-backward": "dy22",  # the gradient window X′4 sends back
-    "cnnviz-pool-windows": "size",
-}
-
-
-def check_keyboard_slider(explorer, kind, shown, where):
-    """Focus a slider's handle, press an arrow key: the readout moves one way, the views follow."""
-    name = SLIDER_TO_MOVE.get(kind)
-    if name not in shown:
-        name = next(iter(shown))
-    old = number(shown[name]["readout"])
-    numbers = shows_numbers(explorer)
-    before = views_html(explorer)
-    watcher = watch(explorer)
-    key = press_slider(explorer, name)
-    new = poll(lambda: number(sliders(explorer)[name]["readout"]), lambda v: v != old,
-               timeout=CHANGE_TIMEOUT, what=f"{where}: slider {name} to move with {key}")
-    assert (new > old) == (key == "ArrowRight"), f"{where}: {key} moved {name} from {old} to {new}"
-    if numbers:
-        try:
-            wait_views_change(explorer, before, timeout=CHANGE_TIMEOUT)
-        except Exception as err:
-            raise AssertionError(f"{where}: moving {name} from {old} to {new} with {key} "
-                                 "changed no view") from err
-    elif not settle(explorer, watcher)["views"]:
-        warnings.warn(f"{where}: shows no numbers, and moving {name} changed none of its views")
-
-
-# --- numbers shown against cnnviz.ops ------------------------------------------------------------
-def _bias(info):
-    """b from the sliders in use: the per-position matrix if it is shown, else the shared b."""
-    if any(s["shown"] for n, s in info.items() if n[:1] == "b" and n[1:].replace("_", "").isdigit()):
-        return np.array(matrix(info, "b"))
-    return number(info["b"]["readout"])
-
-
-def _integers(info):
-    return all(number(s["readout"]).is_integer() for s in info.values() if s["shown"])
-
-
-def _same(shown, expected, exact, pending_ok=False):
-    """Shown strings equal format_number(expected) (integer inputs), or are close to it.
-
-    ``pending_ok``: cells shown as '?' (not computed yet) are skipped, if any cell is shown.
-    """
-    expected = np.atleast_2d(np.asarray(expected, dtype=float))
-    if shown is None or np.shape(shown) != expected.shape:
-        return False
-    pairs = [(s, e) for s_row, e_row in zip(shown, expected) for s, e in zip(s_row, e_row)
-             if not (pending_ok and s == "?")]
-    if not pairs:
-        return False
-    if exact:
-        return all(s == format_number(e) for s, e in pairs)
+def _save_screenshot(ui, artifacts, name):
     try:
-        # Readouts of non-integers are rounded (".2g"), so only a loose match is fair.
-        return all(np.isclose(number(s), e, rtol=0.05, atol=0.05) for s, e in pairs)
-    except ValueError:
-        return False
+        ui.screenshot(artifacts / f"{name}.png")
+    except Exception:  # a picture is a help, not the verdict
+        pass
 
 
-def _panel_table(explorer, view_class, title_start=None):
-    """The first table of the panel whose title starts with ``title_start``, else the last table."""
-    found = panels(explorer, view_class)
-    if not found:
-        return None
-    for panel in found:
-        if title_start and panel["title"].startswith(title_start) and panel["tables"]:
-            return panel["tables"][0]
-    tables = [t for panel in found for t in panel["tables"]]
-    return tables[-1] if tables else None
-
-
-def _pool_geometry(x_shape, window_table, out_shape):
-    """(size, strides that fit): size from the window table shown, stride(s) from Y's shape."""
-    if window_table is None or out_shape is None:
-        return None, []
-    size = len(window_table)
-    return size, [s for s in range(1, size + 2)
-                  if cnnviz.output_size(x_shape, size, s) == tuple(out_shape)]
-
-
-def _message(explorer):
-    """The explorer's message text as shown (innerText leaves the inlined <style> out)."""
-    message = explorer.locator(".cnnviz-message")
-    return message.first.inner_text().strip() if message.count() else ""
-
-
-def check_conv_forward(explorer, where):
-    """At the last step every y_ij is shown and equals cnnviz.conv2d_forward(X, W, b)."""
-    def read():
-        info = sliders(explorer)
-        x, w, b = np.array(matrix(info, "x")), np.array(matrix(info, "w")), _bias(info)
-        return dict(x=x, w=w, b=b, exact=_integers(info), y_expected=cnnviz.conv2d_forward(x, w, b),
-                    y_shown=_panel_table(explorer, "cnnviz-conv-output", "Y"),
-                    x_shown=_panel_table(explorer, "cnnviz-conv-input", "X"))
-
-    def ok(s):
-        return _same(s["y_shown"], s["y_expected"], s["exact"]) and _same(s["x_shown"], s["x"], s["exact"])
-
-    poll(read, ok, timeout=CHANGE_TIMEOUT,
-         what=f"{where}: X shown = the sliders, and every y_ij shown = conv2d_forward(X, W, b)")
-
-
-def check_conv_backward(explorer, where):
-    """At the last step the running ∂L/∂X, ∂L/∂W, ∂L/∂b shown equal cnnviz.conv2d_backward."""
-    views = {"dx": "cnnviz-conv-dx", "dw": "cnnviz-conv-dw", "db": "cnnviz-conv-db"}
-    present = {k: v for k, v in views.items() if explorer.locator(f".{v}").count()}
-    if not present:
-        return  # a section without these totals (gather view, matrix form, gradient check)
-
-    def read():
-        # A section shows only the sliders its views depend on (∂L/∂X: W and ∂L/∂Y; ∂L/∂W:
-        # X and ∂L/∂Y; ∂L/∂b: ∂L/∂Y): a missing X or W stands in as zeros, a missing b as the
-        # bias mode the ∂L/∂b panel names, and only the views it cannot change are compared.
-        info = sliders(explorer)
-        dy = np.array(matrix(info, "dy"))
-        x, w = matrix(info, "x"), matrix(info, "w")
-        kernel = np.shape(w) if w is not None else (2, 2)
-        x = np.array(x) if x is not None else np.zeros(np.add(dy.shape, kernel) - 1)
-        w = np.array(w) if w is not None else np.zeros(kernel)
-        if any(n[:1] == "b" for n in info):
-            b = _bias(info)
-        else:
-            db_titles = [p["title"] for p in panels(explorer, "cnnviz-conv-db") or []]
-            b = 0.0 if any("shared" in t for t in db_titles) else np.zeros(dy.shape)
-        dx, dw, db = cnnviz.conv2d_backward(dy, x, w, b)
-        state = dict(exact=_integers(info), expected=dict(dx=dx, dw=dw, db=db, dy=dy), shown={})
-        needs = {"dx": matrix(info, "w"), "dw": matrix(info, "x"), "db": dy}
-        for key, view in present.items():
-            if needs[key] is not None:
-                state["shown"][key] = _panel_table(explorer, view, "Running")
-        if "dx" in present:
-            state["shown"]["dy"] = _panel_table(explorer, "cnnviz-conv-dx", "∂L/∂Y")
-        return state
-
-    def ok(s):
-        return all(_same(shown, s["expected"][k], s["exact"]) for k, shown in s["shown"].items())
-
-    poll(read, ok, timeout=CHANGE_TIMEOUT,
-         what=f"{where}: running {'/'.join(present)} shown = conv2d_backward of the sliders")
-
-
-def check_pool_forward(explorer, where):
-    """At the last step every y_ij is shown and equals cnnviz.maxpool2d_forward(X)."""
-    def read():
-        info = sliders(explorer)
-        x = np.array(matrix(info, "x"))
-        y_shown = _panel_table(explorer, "cnnviz-pool-input", "Y")
-        size, strides = _pool_geometry(x.shape, _panel_table(explorer, "cnnviz-pool-input", "Window"),
-                                       np.shape(y_shown) if y_shown else None)
-        return dict(x=x, exact=_integers(info), size=size, strides=strides, y_shown=y_shown,
-                    y_expected=[cnnviz.maxpool2d_forward(x, size, s) for s in strides])
-
-    def ok(s):
-        return any(_same(s["y_shown"], y, s["exact"]) for y in s["y_expected"])
-
-    poll(read, ok, timeout=CHANGE_TIMEOUT,
-         what=f"{where}: every y_ij shown = maxpool2d_forward(X of the sliders)")
-
-
-def check_pool_windows(explorer, where):
-    """Y shown = maxpool2d_forward(X shown, size, stride) for the size and stride sliders."""
-    def read():
-        info = sliders(explorer)
-        size, stride = int(number(info["size"]["readout"])), int(number(info["stride"]["readout"]))
-        x_shown = _panel_table(explorer, "cnnviz-pool-windows-view", "X")
-        y_shown = _panel_table(explorer, "cnnviz-pool-windows-view", "Y")
-        state = dict(size=size, stride=stride, message=_message(explorer), y_shown=y_shown)
-        try:
-            x = np.array([[number(v) for v in row] for row in x_shown])
-            state["y_expected"] = cnnviz.maxpool2d_forward(x, size, stride)
-        except (TypeError, ValueError) as err:
-            state["y_expected"] = f"cannot compute: {err}"
-        return state
-
-    def ok(s):
-        if s["message"]:
-            return True  # the window does not fit: the message shows, the picture is the last good one
-        return not isinstance(s["y_expected"], str) and _same(s["y_shown"], s["y_expected"], True)
-
-    poll(read, ok, timeout=CHANGE_TIMEOUT,
-         what=f"{where}: Y shown = maxpool2d_forward(X shown, size, stride of the sliders)")
-
-
-def check_pool_backward(explorer, where):
-    """At the last step the running ∂L/∂X shown equals cnnviz.maxpool2d_backward (ties as chosen)."""
-    if not explorer.locator(".cnnviz-pool-dx").count():
-        return  # a section without the running total (meeting, ties, overwrite bug)
-
-    def read():
-        info = sliders(explorer)
-        x, dy = np.array(matrix(info, "x")), np.array(matrix(info, "dy"))
-        active = explorer.locator(".cnnviz-ties button.mod-active")
-        ties = (active.first.text_content() or "").split()[0] if active.count() else "first"
-        mask = _panel_table(explorer, "cnnviz-pool-step", "Mask")
-        size, strides = _pool_geometry(x.shape, mask, dy.shape)
-        return dict(x=x, dy=dy, ties=ties, size=size, strides=strides, exact=_integers(info),
-                    dx_shown=_panel_table(explorer, "cnnviz-pool-dx", "Running"),
-                    dx_expected=[cnnviz.maxpool2d_backward(dy, x, size, s, ties=ties) for s in strides])
-
-    def ok(s):
-        return any(_same(s["dx_shown"], dx, s["exact"]) for dx in s["dx_expected"])
-
-    poll(read, ok, timeout=CHANGE_TIMEOUT,
-         what=f"{where}: running ∂L/∂X shown = maxpool2d_backward(∂L/∂Y, X of the sliders, ties)")
-
-
-KIND_CHECKS = {
-    "cnnviz-conv-forward": check_conv_forward,
-    "cnnviz-conv-backward": check_conv_backward,
-    "cnnviz-pool-forward": check_pool_forward,
-    "cnnviz-pool-windows": check_pool_windows,
-    "cnnviz-pool-backward": check_pool_backward,
-}
-
-
-# --- the page as a whole ----------------------------------------------------------------------------
-# Copies of a slider: same explorer (its cnnviz-explorer-N class), same slider class, same rank
-# among the section's sliders of that class (notebook 06's three kernel slices each have a w11).
-_TWINS_THAT_DISAGREE = """() => {
-    const groups = {};
-    document.querySelectorAll('.cnnviz-explorer').forEach((section, index) => {
-        const explorer = [...section.classList].find(c => /^cnnviz-explorer-\\d+$/.test(c));
-        const seen = {};
-        for (const slider of section.querySelectorAll('.cnnviz-slider')) {
-            const name = [...slider.classList].find(c => c.startsWith('cnnviz-slider-'));
-            const readout = slider.querySelector('.widget-readout');
-            if (!explorer || !name || !readout) continue;
-            seen[name] = (seen[name] ?? 0) + 1;
-            (groups[`${explorer} ${name} #${seen[name]}`] ??= []).push(
-                `section ${index + 1}: ${readout.textContent.trim()}`);
-        }
-    });
-    return Object.entries(groups).filter(
-        ([, shown]) => new Set(shown.map(s => s.split(': ')[1])).size > 1);
-}"""
-
-
-def check_twins_agree(page, where):
-    """Every copy of a slider shows the value the explorer has (after the batch that follows
-    the views, LATER_S after a move)."""
-    try:
-        page.wait_for_function(f"() => ({_TWINS_THAT_DISAGREE})().length === 0",
-                               timeout=CHANGE_TIMEOUT * 1000, polling=100)
-    except Exception as err:
-        disagree = page.evaluate(_TWINS_THAT_DISAGREE)
-        raise AssertionError(f"{where}: copies of a slider disagree: {disagree}") from err
-
-
-def check_no_animation(page, where):
-    """Nothing animates on the page while nobody interacts (every running animation is
-    serviced in every frame, the frames a slider move waits for)."""
-    page.locator(".cnnviz-explorer .noUi-handle").first.focus()  # no editor has the focus
-    running = page.evaluate("""() => document.getAnimations()
-        .filter(a => a.playState === 'running')
-        .map(a => (a.animationName || a.transitionProperty) + ' on '
-                  + (a.effect?.target?.className?.baseVal ?? a.effect?.target?.className))""")
-    assert not running, f"{where}: animations run while nobody interacts: {running[:5]}"
-
-
-# --- the test ------------------------------------------------------------------------------------
+# --- the committed notebooks ----------------------------------------------------------------------
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES, ids=lambda n: n.removesuffix(".ipynb"))
-def test_notebook_in_browser(name, page, lab, artifacts):
+def test_notebook_runs_clean(name, page, lab, artifacts):
     stem = name.removesuffix(".ipynb")
-    for old in [*artifacts.glob(f"{stem}.png"), *artifacts.glob(f"{stem}--*.png")]:
+    for old in artifacts.glob(f"{stem}*.png"):
         old.unlink()
     ui = NotebookUI(page, lab, name).open()
     try:
-        ui.run_all()
+        ui.run_all(timeout=max(180, TIMEOUT_S))
         problems = ui.problems()
         assert not problems, f"{name}: error output after Run All:\n" + "\n---\n".join(problems)
-
-        explorers = ui.explorers()
-        failures = []
-        for i in range(explorers.count()):
-            explorer = explorers.nth(i)
-            kind = explorer_kind(explorer)
-            where = f"{name}, explorer {i + 1} ({kind})"
-            ui.show(explorer)
-            try:
-                shown = check_controls(explorer, where)
-                try:
-                    check_play(explorer, where)
-                except AssertionError as err:
-                    failures.append(str(err))
-                    go_to_last_step(explorer)
-                check_keyboard_slider(explorer, kind, shown, where)
-                KIND_CHECKS.get(kind, lambda *_: None)(explorer, where)
-            except AssertionError as err:
-                failures.append(str(err))
-            ui.screenshot(artifacts / f"{stem}--{i + 1}-{kind.removeprefix('cnnviz-')}.png", explorer)
-
-        if explorers.count():
-            for check in (check_twins_agree, check_no_animation):
-                try:
-                    check(page, name)
-                except AssertionError as err:
-                    failures.append(str(err))
-        ui.screenshot(artifacts / f"{stem}.png", page_at=explorers.first if explorers.count() else None)
-        failures += [f"error output after using the explorers: {text}" for text in ui.problems()]
-        failures += [f"a widget callback wrote to the Log Console: {text}" for text in ui.callback_log()]
-        assert not failures, f"{name}: {len(failures)} problem(s):\n" + "\n---\n".join(failures)
+        empty = page.evaluate(
+            """sel => [...document.querySelectorAll(sel)].map((s, i) => [i + 1, s])
+                .filter(([, s]) => !s.querySelector('.cnnviz-stage-frame').innerHTML.trim()
+                                   && !s.querySelector('.cnnviz-stage-error').textContent.trim())
+                .map(([i]) => i)""", STAGE)
+        assert not empty, f"{name}: stage(s) {empty} show neither a frame nor a message"
+        logged = ui.callback_log()
+        assert not logged, f"{name}: a widget callback wrote to the Log Console:\n" + "\n---\n".join(logged)
+        ui.screenshot(artifacts / f"{stem}.png")
     except BaseException:
-        ui.screenshot(artifacts / f"{stem}--FAILED.png")
+        _save_screenshot(ui, artifacts, f"{stem}--FAILED")
         raise
+
+
+# --- the eight explorers, each in a cell of one scratch notebook ---------------------------------
+@pytest.fixture(scope="module")
+def scratch(browser, lab):
+    """The scratch notebook, open and run in a page kept for the module (Light theme after)."""
+    name = lab.write_notebook(SCRATCH, CELLS)
+    before = lab.sessions()
+    page = new_page(browser)
+    traffic = KernelTraffic(page)
+    ui = NotebookUI(page, lab, name).open()
+    try:
+        ui.run_all()
+        keys_past_stage(page)
+        yield ui, traffic
+    finally:
+        try:
+            ui.set_theme(THEMES[0])  # the theme is a saved setting: later pages start Light
+        finally:
+            page.context.close()
+            lab.shutdown_kernels(keep=before)
+
+
+@pytest.fixture
+def explorer(request, scratch, artifacts):
+    """(ui, traffic, the explorer's cell, its stepping stage) for the test's explorer."""
+    ui, traffic = scratch
+    name = request.node.callspec.params["name"]
+    cell = ui.cell(CELL_OF[name])
+    problems = ui.problems(within=cell)
+    assert not problems, f"{name}: the cell that shows it has an error output:\n" + "\n---\n".join(problems)
+    assert cell.locator(".cnnviz-explorer").count(), f"{name}: its cell shows no explorer"
+    stage = stepping_stage(cell)
+    assert stage is not None, (f"{name}: no stage with more than one step in its cell "
+                               f"({cell.locator(STAGE).count()} stage(s))")
+    ui.show(stage)
+    yield ui, traffic, cell, stage
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        _save_screenshot(ui, artifacts, f"{request.node.name}--FAILED")
+
+
+class TestExplorers:
+    @pytest.mark.parametrize("name", EXPLORERS)
+    def test_play_sends_no_kernel_message(self, name, explorer):
+        ui, traffic, cell, stage = explorer
+        stage.locator(".cnnviz-stage-first").click()
+        wait_step(stage, 0)
+        traffic.wait_quiet(ui.page)
+        before = traffic.count()
+        stage.locator(".cnnviz-stage-play").click()
+        steps, playing = [], []
+        for _ in range(PLAY_S * 10):
+            ui.page.wait_for_timeout(100)
+            state = stage_state(stage)
+            steps.append(state["step"])
+            playing.append(state["playing"])
+        frames = traffic.count() - before
+        if stage_state(stage)["playing"]:
+            stage.locator(".cnnviz-stage-play").click()
+        assert any(playing), f"{name}: the stage never showed data-playing=true after Play"
+        assert max(steps) >= 1, f"{name}: Play did not advance the step in {PLAY_S} s: {steps}"
+        assert steps == sorted(steps), f"{name}: the step went back while playing: {steps}"
+        assert frames == 0, (f"{name}: {frames} websocket frame(s) on the kernel's channel while "
+                             f"playing for {PLAY_S} s (expected none)")
+
+    @pytest.mark.parametrize("name", EXPLORERS)
+    def test_stage_keys(self, name, explorer):
+        ui, traffic, cell, stage = explorer
+        stage.focus()
+        last = stage_state(stage)["last"]
+        active = ui.active_cell()
+        keys_past_stage(ui.page, reset=True)
+        traffic.wait_quiet(ui.page)
+        before = traffic.count()
+        for key, step in (("End", last), ("Home", 0), ("ArrowRight", 1), ("ArrowRight", min(2, last)),
+                          ("ArrowLeft", min(1, last)), ("End", last), ("ArrowLeft", last - 1)):
+            ui.page.keyboard.press(key)
+            try:
+                wait_step(stage, step, timeout=5)
+            except Exception as err:
+                raise AssertionError(f"{name}: {key} in the focused stage should show step "
+                                     f"{step}; it shows {stage_state(stage)['step']}") from err
+        ui.page.keyboard.press(" ")
+        poll(lambda: stage_state(stage)["playing"], bool, timeout=5, what=f"{name}: space to play")
+        ui.page.keyboard.press(" ")
+        poll(lambda: stage_state(stage)["playing"], lambda p: not p, timeout=5,
+             what=f"{name}: space to pause")
+        ui.page.wait_for_timeout(200)
+        assert stage.evaluate("s => s.contains(document.activeElement)"), \
+            f"{name}: the stage lost the focus to its own keys"
+        assert ui.active_cell() == active, (f"{name}: the stage's keys changed the active cell "
+                                            f"from {active} to {ui.active_cell()}")
+        leaked = keys_past_stage(ui.page, reset=True)
+        assert not leaked, f"{name}: these keys went on past the stage to JupyterLab: {leaked}"
+        assert traffic.count() == before, f"{name}: stepping with the keys sent kernel messages"
+
+    @pytest.mark.parametrize("name", EXPLORERS)
+    def test_projector(self, name, explorer):
+        ui, traffic, cell, stage = explorer
+        button = stage.locator(".cnnviz-stage-projector")
+        normal, text = frame_font_px(stage)
+        assert normal, f"{name}: the frame shows no text"
+        button.click()
+        try:
+            assert stage.evaluate("s => s.classList.contains('cnnviz-stage-projector-on')"), \
+                f"{name}: the projector toggle did not turn the projector on"
+            large, _ = frame_font_px(stage)
+            assert large >= 1.5 * normal, (f"{name}: with the projector on, the frame's text "
+                                           f"{text!r} is {large}px, from {normal}px "
+                                           f"(expected at least 1.5x)")
+        finally:
+            button.click()
+        assert frame_font_px(stage)[0] == normal, f"{name}: the projector toggle did not turn off"
+
+    @pytest.mark.parametrize("name", EXPLORERS)
+    def test_slider_changes_frame_keeps_step(self, name, explorer):
+        ui, traffic, cell, stage = explorer
+        stage.focus()
+        ui.page.keyboard.press("Home")
+        ui.page.keyboard.press("ArrowRight")
+        wait_step(stage, 1)
+        before = stage_state(stage)
+        shown = {n: s for n, s in sliders(cell).items() if s["shown"]}
+        assert shown, f"{name}: no slider is shown"
+        slider = EXPLORERS[name][1] if EXPLORERS[name][1] in shown else next(iter(shown))
+        key = press_slider(cell, slider)
+        try:
+            after = poll(lambda: stage_state(stage), lambda s: s["frame"] != before["frame"] or s["error"],
+                         timeout=CHANGE_TIMEOUT, what=f"{name}: {key} on slider {slider} to change the frame")
+        finally:
+            back = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+            press_slider(cell, slider, back)
+        assert not after["error"], f"{name}: moving {slider} with {key} gave an error: {after['error']}"
+        assert after["step"] == before["step"], (f"{name}: moving {slider} changed the step from "
+                                                 f"{before['step']} to {after['step']}")
+        poll(lambda: stage_state(stage)["frame"], lambda f: f == before["frame"],
+             timeout=CHANGE_TIMEOUT, what=f"{name}: the frame to come back with slider {slider}")
+        problems = ui.problems(within=cell)
+        assert not problems, f"{name}: error output after moving a slider:\n" + "\n---\n".join(problems)
+
+    @pytest.mark.parametrize("theme", THEMES, ids=["light", "dark"])
+    @pytest.mark.parametrize("name", EXPLORERS)
+    def test_contrast(self, theme, name, explorer):
+        ui, traffic, cell, stage = explorer
+        ui.set_theme(theme)
+        roots = [cell] + ([ui.cell(ERROR_CELL_OF[name])] if name in ERROR_CELL_OF else [])
+        bad = {}
+        for root in roots:
+            stages = root.locator(STAGE)
+            for i in range(stages.count()):
+                each = stages.nth(i)
+                ui.show(each)
+                last = stage_state(each)["last"]
+                for step in range(min(last, 11) + 1):
+                    if last:
+                        each.focus()
+                        ui.page.keyboard.press("Home" if step == 0 else "ArrowRight")
+                        wait_step(each, step, timeout=5)
+                    for t in text_contrast(each.element_handle()):
+                        if t["ratio"] < MIN_CONTRAST:
+                            key = (t["where"], t["fg"], t["bg"])
+                            bad.setdefault(key, dict(t, steps=[]))["steps"].append(step + 1)
+        if bad:
+            lines = [f"  {t['ratio']:.2f}:1  {t['fg']} on {t['bg']}  {t['text']!r}  at "
+                     f"{t['where']}  (step {', '.join(map(str, sorted(set(t['steps']))[:6]))})"
+                     for t in sorted(bad.values(), key=lambda t: t["ratio"])]
+            pytest.fail(f"{name} in {theme}: {len(bad)} text(s) below {MIN_CONTRAST}:1 contrast:\n"
+                        + "\n".join(lines[:40]), pytrace=False)
+
+    @pytest.mark.parametrize("name", BAD_SETTINGS)
+    def test_bad_setting_shows_in_cell(self, name, scratch):
+        ui, traffic = scratch
+        how, what = BAD_SETTINGS[name]
+        if how == "code":
+            cell = ui.cell(ERROR_CELL_OF[name])
+            problems = ui.problems(within=cell)
+            assert not problems, f"{name}: a bad setting in code gave an error output:\n" + "\n---\n".join(problems)
+            stage = cell.locator(STAGE).first
+            assert cell.locator(STAGE).count(), f"{name}: a bad setting in code shows no stage"
+            ui.show(stage)
+            state = stage_state(stage)
+            assert state["error"].strip() and state["error_shown"], \
+                f"{name}: made in code with {what}, the stage shows no message ({state['error']!r})"
+            return
+        cell = ui.cell(CELL_OF[name])
+        assert not ui.problems(within=cell), f"{name}: its cell has an error output"
+        stage = cell.locator(STAGE).first
+        ui.show(stage)
+        done, message, kept = [], None, None
+        try:
+            for slider, key, presses in what:
+                for _ in range(presses):
+                    before = stage_state(stage)
+                    press_slider(cell, slider, key)
+                    done.append((slider, key))
+                    after = poll(lambda: stage_state(stage),
+                                 lambda s: s["frame"] != before["frame"] or s["error"] != before["error"],
+                                 timeout=CHANGE_TIMEOUT, what=f"{name}: {key} on {slider} to change the stage")
+                    if after["error"] and message is None:
+                        message = after
+                        kept = before["frame"] == after["frame"] and after["frame"].strip()
+            assert message is not None, f"{name}: {what} made no message in the stage"
+            assert message["error_shown"], f"{name}: the message {message['error']!r} is not shown"
+            assert kept, f"{name}: with the message, the stage did not keep the last good frame"
+            problems = ui.problems(within=cell) + ui.callback_log()
+            assert not problems, (f"{name}: a bad setting made with the sliders gave output beyond "
+                                  "the stage's message:\n" + "\n---\n".join(problems))
+        finally:
+            for slider, key in reversed(done):
+                press_slider(cell, slider, "ArrowLeft" if key == "ArrowRight" else "ArrowRight")
+        poll(lambda: stage_state(stage), lambda s: not s["error"] and not s["error_shown"],
+             timeout=CHANGE_TIMEOUT, what=f"{name}: the message to go when the sliders went back")
