@@ -1,26 +1,33 @@
-"""The max-pooling explorers show what the math computes, step by step, for every tie policy.
+"""The max-pooling explorers show what the math computes, window by window, for every tie policy.
 
-No browser: sliders are set from Python, the player is stepped, and the views' HTML is read
-back with ``cnnviz.views.shown_tables`` and compared with ``cnnviz.ops`` / ``cnnviz.steps`` /
-``cnnviz.pitfalls``. Also: bad settings give a message and keep the student's values, the
-views are updated in place, and the overwrite bug of ``cnnviz.pitfalls`` loses exactly the
+No browser: sliders are set from Python and each stage's frames (one HTML view per step of the
+``cnnviz.steps`` trace) are read back with ``cnnviz.render.conv.shown_tables`` and compared with
+``cnnviz.ops`` / ``cnnviz.steps`` / ``cnnviz.pitfalls``. Also: one slider move gives each stage
+its frames in one message, bad settings show their message above the last good frames and
+keep the student's values, and the overwrite bug of ``cnnviz.pitfalls`` loses exactly the
 gradient it should.
 """
+import json
 import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+import traitlets
 
 import cnnviz
 from cnnviz import examples, ops, pitfalls, steps
-from cnnviz.render import pool as pool_views
+from cnnviz.derivation import formulas
 from cnnviz.explorers.pool import PoolBackwardExplorer, PoolForwardExplorer, PoolWindowsExplorer
+from cnnviz.render import pool as pool_views
 from cnnviz.render.conv import cell_name, format_number, shown_tables, subscript
+from cnnviz.render.math import display_math
 
 TIES = ["first", "all", "split"]
 SEED = examples.seed_pool()
+# The input of the reported bug: a non-integer entry, so X's sliders are float sliders.
+X_HALF = np.array([[.5, 3, 2], [4, 8, 1], [0, 5, 9]])
 
 # Inputs for the backward explorer: the seed's, and inputs full of ties.
 BACKWARD_INPUTS = {
@@ -34,15 +41,21 @@ BACKWARD_INPUTS = {
 
 
 # ---------------------------------------------------------------------------------------
-# Reading views back
+# Reading frames back
 # ---------------------------------------------------------------------------------------
-def expected_table(values, symbol, row_offset=0, col_offset=0):
-    """{data-cell: data-value} that views.matrix_table writes for ``values``."""
+def expected_table(values, symbol):
+    """{data-cell: data-value} that matrix_table writes for ``values`` ('?' = not computed)."""
     values = np.asarray(values, dtype=float)
-    return {
-        cell_name(symbol, r + row_offset, c + col_offset): "?" if np.isnan(v) else format_number(v)
-        for (r, c), v in np.ndenumerate(values)
-    }
+    return {cell_name(symbol, r, c): "?" if np.isnan(v) else format_number(v)
+            for (r, c), v in np.ndenumerate(values)}
+
+
+def part(frame, css_class):
+    """The HTML of one part of a frame (``<div class="css_class">``), up to the next part."""
+    start = frame.index(f'<div class="{css_class}">')
+    following = [m.start() for m in re.finditer(r'<div class="cnnviz-pool-[a-z-]+">', frame)
+                 if m.start() > start]
+    return frame[start:following[0] if following else len(frame)]
 
 
 def cells_with_class(view_html, css):
@@ -54,15 +67,44 @@ def cells_with_class(view_html, css):
     return found
 
 
+def note(view_html, table_index, name):
+    table = re.findall(r'<table class="cv-m">(.*?)</table>', view_html, flags=re.S)[table_index]
+    cell = re.search(rf'data-cell="{re.escape(name)}".*?</td>', table, flags=re.S).group(0)
+    return re.search(r'<div class="cv-note">(.*?)</div>', cell, flags=re.S).group(1)
+
+
 def set_matrix(editor, values):
     """Move the sliders one by one, as a student would."""
     for (r, c), v in np.ndenumerate(np.asarray(values)):
         editor.slider(r, c).value = int(v)
 
 
+def count_shows(explorer):
+    """{stage: number of show() calls}, counted from now on."""
+    counts = {stage: 0 for stage in explorer.stages}
+    for stage in explorer.stages:
+        def counted(*args, _stage=stage, _show=stage.show, **kwargs):
+            counts[_stage] += 1
+            return _show(*args, **kwargs)
+        stage.show = counted
+    return counts
+
+
+def static_frames(section_html):
+    """The frames of every stage in a static copy, read from its JSON."""
+    found = re.findall(r'<script type="application/json" data-cnnviz-stage-data="[^"]*">(.*?)'
+                       r"</script>", section_html, flags=re.S)
+    return [json.loads(data.replace("<\\/", "</"))["frames"] for data in found]
+
+
 def _x(r, c):
     """x₂₂ for 0-based (1, 1), as the notes under window entries print it."""
     return "x" + subscript(cell_name("", int(r), int(c)))
+
+
+def mimebundle(obj):
+    bundle = obj._repr_mimebundle_()
+    return bundle[0] if isinstance(bundle, tuple) else bundle
 
 
 # ---------------------------------------------------------------------------------------
@@ -72,68 +114,102 @@ def test_forward_explorer_defaults_to_the_seed_and_has_the_css_classes():
     ex = PoolForwardExplorer()
     assert np.array_equal(ex.x, SEED["x"])
     assert np.array_equal(ex.y, ops.maxpool2d_forward(SEED["x"]))
-    assert {"cnnviz-explorer", "cnnviz-pool-forward"} <= set(ex.root._dom_classes)
-    assert "cnnviz-view" in ex.input_view._dom_classes
+    assert {"cnnviz-explorer", "cnnviz-pool-forward"} <= set(ex.root.widget._dom_classes)
     assert "cnnviz-slider-x22" in ex.x_editor.slider(1, 1)._dom_classes
-    assert ex.player.n_steps == 4
+    assert ex.stage.n_steps == 4 and ex.error == "" and ex.stage.error == ""
+    assert ex.stage.captions[3] == "window 4 of 4: X′₄ → y₂₂"
     assert ex.summary() == "PoolForwardExplorer: X 3x3, window 2x2, stride 1; Y = [8 8; 8 9]"
 
 
 @pytest.mark.parametrize("t", range(4))
-def test_forward_views_show_window_max_and_y_so_far(t):
+def test_forward_frames_show_window_max_and_y_so_far(t):
     ex = PoolForwardExplorer()
     trace = steps.pool_forward_steps(ex.x)
-    ex.player.step = t
-    step = trace[t]
-    x_table, window_table, y_table = shown_tables(ex.input_view.value)
+    ex.stage.step = t
+    step, frame = trace[t], ex.stage.frame
+    assert frame == ex.stage.frames[t]
+    assert "<style>" not in frame  # the stage carries the stylesheet once
+    x_table, window_table, y_table = shown_tables(frame)
     assert x_table == expected_table(ex.x, "x")
     assert window_table == expected_table(step.window, "x′")
     for m, r in enumerate(step.rows):
         for n, c in enumerate(step.cols):  # each entry of X'_k says which x it is
-            assert _note(ex.input_view.value, 1, cell_name("x′", m, n)) == f"= {_x(r, c)}"
+            assert note(frame, 1, cell_name("x′", m, n)) == f"= {_x(r, c)}"
     assert y_table == expected_table(step.Y, "y")
+    # outputs not computed yet are '?', all others are the ops' numbers
+    y = ops.maxpool2d_forward(ex.x)
+    for (i, j), v in np.ndenumerate(y):
+        assert y_table[cell_name("y", i, j)] == (format_number(v) if i * 2 + j <= t else "?")
     argmax = cell_name("x", *step.argmax)
     in_window = cell_name("x′", step.argmax[0] - step.rows[0], step.argmax[1] - step.cols[0])
-    wins = cells_with_class(ex.input_view.value, "cv-max")
+    wins = cells_with_class(frame, "cv-max")
     assert wins[0] == {argmax} and wins[1] == {in_window}  # on X and on the window alone
-    outlined = cells_with_class(ex.input_view.value, "cv-win")[0] | {argmax}
+    outlined = cells_with_class(frame, "cv-win")[0] | {argmax}
     assert outlined == {cell_name("x", r, c) for r in step.rows for c in step.cols}
-    assert ">max<" in ex.input_view.value  # a text mark, not colour alone
-    assert f"y_{{{step.i + 1}{step.j + 1}}} = \\max(X'_{{{step.k}}})" in ex.formula_view.value
-    assert f"= {format_number(step.y)}$$" in ex.formula_view.value
+    assert ">max<" in frame  # a text mark, not colour alone
+    values = dict(x=ex.x)
+    formula = display_math(formulas.pool_window_formula(step.i, step.j, (3, 3), 2, 1, values=values),
+                           formulas.pool_output_formula(step.i, step.j, (3, 3), 2, 1, values=values))
+    assert formula in part(frame, "cnnviz-pool-formula")
+    assert "<math" in formula and "$$" not in frame
+    assert formulas.pool_output_formula(step.i, step.j, (3, 3), values=values).endswith(
+        f"= {formulas.format_number(step.y)}")
 
 
-def test_forward_last_step_shows_the_final_y_and_sliders_update_at_once():
+def test_forward_slider_move_shows_new_frames_once_and_keeps_the_step():
     ex = PoolForwardExplorer()
-    ex.player.step = 3
+    ex.stage.step = 3
+    shows = count_shows(ex)
     ex.x_editor.slider(1, 1).value = 0  # x22 = 0
+    assert shows == {ex.stage: 1}
     x = SEED["x"].copy()
     x[1, 1] = 0
-    assert np.array_equal(ex.x, x)
-    assert shown_tables(ex.input_view.value)[2] == expected_table(ops.maxpool2d_forward(x), "y")
-    assert "?" not in shown_tables(ex.input_view.value)[2].values()
+    assert np.array_equal(ex.x, x) and ex.stage.step == 3
+    assert shown_tables(ex.stage.frame)[2] == expected_table(ops.maxpool2d_forward(x), "y")
+    assert "?" not in shown_tables(ex.stage.frame)[2].values()
     assert ex.summary().endswith("Y = [4 3; 5 9]")
 
 
-def test_forward_updates_in_place_and_displays_deterministically():
+def test_forward_x_setter_checks_every_entry_before_moving_a_slider():
+    ex = PoolForwardExplorer(X_HALF)
+    frames = list(ex.stage.frames)
+    bad = X_HALF.copy()
+    bad[0, 0], bad[2, 1] = 7, np.nan
+    with pytest.raises(ValueError, match="x32"):
+        ex.x = bad
+    assert np.array_equal(ex.x, X_HALF) and ex.stage.frames == frames  # x11 not moved to 7
+    ex.x = bad[[0, 1, 0]]  # rows 1, 2, 1: finite
+    assert np.array_equal(ex.y, ops.maxpool2d_forward(bad[[0, 1, 0]]))
+
+
+def test_forward_static_copy_holds_the_frames_as_json():
     ex = PoolForwardExplorer()
-    children, view = list(ex.root.children), ex.input_view
     ex.x_editor.slider(0, 0).value = 9
-    ex.player.step = 2
-    assert list(ex.root.children) == children and ex.input_view is view
-    bundle = ex._repr_mimebundle_()
-    data = bundle[0] if isinstance(bundle, tuple) else bundle
-    assert data["text/plain"] == ex.summary()
-    other = PoolForwardExplorer()
-    other.x_editor.slider(0, 0).value = 9
-    other.player.step = 2
-    assert other.static_html() == ex.static_html()
+    data = mimebundle(ex)
+    assert data["text/plain"] == f"max pooling forward — {ex.summary()}"
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.root.widget.model_id
+    copy = ex.static_html()
+    assert static_frames(copy) == [ex.stage.frames]
+    assert 'type="range" disabled value="9"' in copy  # x11 = 9, inert
 
 
 def test_forward_ties_are_marked_in_words():
     ex = PoolForwardExplorer(np.ones((3, 3)))
-    assert ">tie<" in ex.input_view.value
+    assert all(">tie<" in frame for frame in ex.stage.frames)
     assert np.array_equal(ex.y, np.ones((2, 2)))
+
+
+def test_forward_nan_from_a_slider_is_refused_and_keeps_the_frames():
+    """A float slider refuses NaN set from code: its number, the frames and Y stay."""
+    ex = PoolForwardExplorer(X_HALF)
+    frames = list(ex.stage.frames)
+    with pytest.raises(traitlets.TraitError, match="x₂₂ must be a finite number, got nan"):
+        ex.x_editor.slider(1, 1).value = float("nan")
+    assert ex.error == "" and ex.stage.error == "" and ex.stage.frames == frames
+    assert np.array_equal(ex.x, X_HALF) and "?" not in ex.summary()
+    ex.x_editor.slider(1, 1).value = 2
+    assert ex.error == "" and ex.stage.error == ""
+    assert np.array_equal(ex.y, ops.maxpool2d_forward(ex.x))
 
 
 # ---------------------------------------------------------------------------------------
@@ -146,76 +222,189 @@ def coverage_notes(view_html):
                            table))
 
 
+def frames_bytes(explorer):
+    """What one change sends: UTF-8 bytes of json.dumps(frames + captions), every stage."""
+    return sum(len(json.dumps(stage.frames + stage.captions).encode("utf-8"))
+               for stage in explorer.stages)
+
+
+def skipped_cells(trace, shape):
+    return {cell_name("x", r, c) for r in range(shape[0]) for c in range(shape[1])
+            if not any(r in s.rows and c in s.cols for s in trace)}
+
+
 @pytest.mark.parametrize("size, stride", [(2, 1), (2, 2), (2, 3), (3, 2), (1, 1), (6, 1), (4, 4)])
 def test_windows_explorer_matches_the_ops_for_every_setting(size, stride):
     ex = PoolWindowsExplorer()
+    shows = count_shows(ex)
     ex.size_slider.value = size
     ex.stride_slider.value = stride
-    assert ex.message.value == ""
+    assert ex.error == ""
+    assert all(n == (size != 2) + (stride != 2) for n in shows.values())  # one per real move
     out = ops.output_size((6, 6), size, stride)
-    assert ex.out_shape == out and ex.player.n_steps == out[0] * out[1]
-    assert np.array_equal(ex.y, ops.maxpool2d_forward(ex.x, size, stride))
-    x_table, y_table = shown_tables(ex.windows_view.value)
-    assert x_table == expected_table(ex.x, "x")
-    assert y_table == expected_table(ops.maxpool2d_forward(ex.x, size, stride), "y")
-    # every window is drawn, and every cell says how many windows read it
-    assert ex.windows_view.value.count('class="cv-map-window"') == out[0] * out[1]
-    notes = coverage_notes(ex.windows_view.value)
+    assert ex.out_shape == out and ex.stage.n_steps == out[0] * out[1]
+    y = ops.maxpool2d_forward(ex.x, size, stride)
+    assert np.array_equal(ex.y, y)
     trace = steps.pool_forward_steps(ex.x, size, stride)
+    skipped = skipped_cells(trace, (6, 6))
+    for t, frame in enumerate(ex.stage.frames):
+        step = trace[t]
+        y_shown, x_table = shown_tables(frame)
+        assert x_table == expected_table(ex.x, "x")
+        assert y_shown == {cell_name("y", step.i, step.j): format_number(y[step.i, step.j])}
+        window = {cell_name("x", r, c) for r in step.rows for c in step.cols}
+        (maximum,), (outlined,) = cells_with_class(frame, "cv-max"), cells_with_class(frame, "cv-win")
+        assert maximum == {cell_name("x", *step.argmax)} and maximum | outlined == window
+        assert x_table[cell_name("x", *step.argmax)] == format_number(y[step.i, step.j])
+        assert ">max<" in frame  # a text mark, not colour alone
+        assert cells_with_class(frame, "cv-pad") == [skipped]
+        # compact: numbers only, no labels, notes or map
+        assert 'class="cnnviz-view cv-compact"' in frame
+        assert "cv-lab" not in frame and "cv-note" not in frame and "<svg" not in frame
+    coverage = ex.coverage_stage.frames
+    assert len(coverage) == 1 and ex.coverage_stage.captions == [""]
+    x_table, y_table = shown_tables(coverage[0])
+    assert x_table == expected_table(ex.x, "x") and y_table == expected_table(y, "y")
+    notes = coverage_notes(coverage[0])
     for r in range(6):
         for c in range(6):
             n = sum(1 for s in trace if r in s.rows and c in s.cols)
             assert notes[cell_name("x", r, c)] == (f"in {n}" if n else "skipped")
-    formula = ex.formula_view.value
-    assert rf"\frac{{6 - {size}}}{{{stride}}} \right\rfloor + 1 = {out[0]}" in formula
+    assert cells_with_class(coverage[0], "cv-pad")[0] == skipped
+    assert coverage[0].count('class="cv-map-window"') == out[0] * out[1]  # every window drawn
+    assert "<style" not in coverage[0]
+    assert ex.formula_stage.frames == [display_math(*pool_views.output_size_latex(
+        (6, 6), (size, size), (stride, stride), out))]
+
+
+def test_windows_explorer_frames_stay_small_for_every_slider_setting():
+    """Every setting the sliders reach (the busiest: a 1x1 window at stride 1, 36 windows)
+    sends at most 100 kB: compact frames, and the coverage in one picture per setting."""
+    ex = PoolWindowsExplorer()
+    sizes = range(ex.size_slider.min, ex.size_slider.max + 1)
+    strides = range(ex.stride_slider.min, ex.stride_slider.max + 1)
+    sent, worked = {}, 0
+    for size in sizes:
+        for stride in strides:
+            ex.size_slider.value, ex.stride_slider.value = size, stride
+            if size > 6:
+                assert "does not fit" in ex.error
+                continue
+            assert ex.error == ""
+            worked += 1
+            sent[size, stride] = frames_bytes(ex)
+            assert len(json.dumps(ex.stage.frames + ex.stage.captions).encode()) <= 100_000
+    assert worked == 6 * len(strides)
+    assert max(sent.values()) <= 100_000, max(sent.items(), key=lambda item: item[1])
+    assert sent[1, 1] == max(sent.values())  # the most windows
+    for _ in range(3):  # other inputs of the fixed-seed sequence
+        ex.next_input()
+        ex.size_slider.value, ex.stride_slider.value = 1, 1
+        assert frames_bytes(ex) <= 100_000
 
 
 @pytest.mark.parametrize("size, stride, word", [(2, 1, "Overlapping"), (2, 2, "Tiling"),
                                                 (2, 3, "Skipping")])
 def test_windows_explorer_names_the_three_cases(size, stride, word):
     ex = PoolWindowsExplorer(size=size, stride=stride)
-    assert f"<b>{word}</b>" in ex.windows_view.value
+    assert f"<b>{word}</b>" in ex.coverage_stage.frame
 
 
 def test_windows_explorer_skips_the_remainder_when_the_stride_does_not_divide():
     ex = PoolWindowsExplorer(size=3, stride=2)  # windows at rows 1-3, 3-5: row 6 skipped
-    notes = coverage_notes(ex.windows_view.value)
+    notes = coverage_notes(ex.coverage_stage.frame)
     assert notes["x66"] == "skipped" and notes["x33"] == "in 4"
-    assert "skipped" in ex.windows_view.value and "remainder" in ex.windows_view.value
+    assert "remainder" in ex.coverage_stage.frame
+    assert "x66" in cells_with_class(ex.stage.frames[0], "cv-pad")[0]
+    assert "dotted = in no window" in ex.stage.frames[0]
+
+
+def test_windows_explorer_marks_ties_in_words():
+    ex = PoolWindowsExplorer(x=np.ones((6, 6)), size=2, stride=2)
+    for t, frame in enumerate(ex.stage.frames):
+        assert frame.count(">max<") == 1 and frame.count(">tie<") == 3
+        assert "tie = equal to it" in frame
+    assert np.array_equal(ex.y, np.ones((3, 3)))
 
 
 def test_windows_explorer_bad_size_shows_a_message_and_keeps_every_value():
     ex = PoolWindowsExplorer(size=2, stride=3)
-    ex.player.step = 2
-    view, formula, x = ex.windows_view.value, ex.formula_view.value, ex.x
+    ex.stage.step = 2
+    frames = {stage: list(stage.frames) for stage in ex.stages}
+    x = ex.x
     ex.size_slider.value = 7
-    assert "does not fit" in ex.message.value and "at most 6" in ex.message.value
+    assert "does not fit" in ex.error and "at most 6" in ex.error
+    assert all(stage.error == ex.error for stage in ex.stages)
     assert (ex.size_slider.value, ex.stride_slider.value) == (7, 3)
     assert np.array_equal(ex.x, x)
-    assert ex.windows_view.value == view and ex.formula_view.value == formula
+    assert {stage: stage.frames for stage in ex.stages} == frames
+    assert ex.stage.step == 2
     assert "does not fit" in ex.summary()
     ex.size_slider.value = 3
-    assert ex.message.value == ""
+    assert ex.error == "" and all(stage.error == "" for stage in ex.stages)
     assert np.array_equal(ex.y, ops.maxpool2d_forward(x, 3, 3))
+
+
+def test_windows_explorer_nan_input_shows_the_real_message():
+    ex = PoolWindowsExplorer(size=3, stride=3)
+    x = ex.x
+    x[4, 1] = np.nan
+    ex.x = x
+    assert "x52 = NaN" in ex.error and "does not fit" not in ex.error
+    assert ex.stage.error == ex.error and ex.size_slider.value == 3
+
+
+def test_windows_explorer_empty_input_says_so():
+    ex = PoolWindowsExplorer()
+    ex.x = np.ones((0, 0))
+    assert "empty" in ex.error and "at most 0" not in ex.error
+    assert ex.stage.error == ex.error and ex.stage.n_steps == 9  # the last good frames
+    ex.x = np.arange(16.0).reshape(4, 4)
+    assert ex.error == "" and np.array_equal(ex.y, ops.maxpool2d_forward(ex.x, 2, 2))
+    assert shown_tables(ex.coverage_stage.frame)[0] == expected_table(ex.x, "x")
+
+
+def test_windows_explorer_with_a_one_d_input_still_displays_its_message():
+    ex = PoolWindowsExplorer()
+    ex.x = np.ones(6)
+    assert "shape (6,)" in ex.error and ex.stage.error == ex.error
+    data = mimebundle(ex)
+    assert ex.error in data["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in data
+    copy = ex.static_html()
+    states = re.findall(r'data-cnnviz-stage-data="[^"]*">(.*?)</script>', copy, flags=re.S)
+    assert [json.loads(state)["error"] for state in states] == [ex.error] * 3
+    assert static_frames(copy) == [ex.stage.frames, ex.coverage_stage.frames,
+                                   ex.formula_stage.frames]
+    ex.next_input()  # a fresh 6x6 input: works again
+    assert ex.error == "" and ex.x.shape == (6, 6)
 
 
 def test_windows_explorer_new_input_is_random_but_reproducible():
     a, b = PoolWindowsExplorer(), PoolWindowsExplorer()
     assert np.array_equal(a.x, b.x)
     first = a.x
+    shows = count_shows(a)
     a.new_input.click()
+    assert shows == {a.stage: 1, a.coverage_stage: 1, a.formula_stage: 1}
     b.next_input()
     assert np.array_equal(a.x, b.x) and not np.array_equal(a.x, first)
     assert np.array_equal(a.y, ops.maxpool2d_forward(a.x, 2, 2))
-    assert shown_tables(a.windows_view.value)[0] == expected_table(a.x, "x")
+    assert shown_tables(a.stage.frame)[1] == expected_table(a.x, "x")
+    assert shown_tables(a.coverage_stage.frame) == [expected_table(a.x, "x"),
+                                                    expected_table(a.y, "y")]
 
 
 def test_windows_explorer_css_classes():
     ex = PoolWindowsExplorer()
-    assert {"cnnviz-explorer", "cnnviz-pool-windows"} <= set(ex.root._dom_classes)
+    assert {"cnnviz-explorer", "cnnviz-pool-windows"} <= set(ex.root.widget._dom_classes)
     assert "cnnviz-slider-size" in ex.size_slider._dom_classes
     assert "cnnviz-slider-stride" in ex.stride_slider._dom_classes
     assert "cnnviz-new-input" in ex.new_input._dom_classes
+    assert '<div class="cnnviz-pool-windows-view">' in ex.stage.frame
+    assert '<div class="cnnviz-pool-windows-coverage">' in ex.coverage_stage.frame
+    assert "cnnviz-pool-windows-coverage-stage" in ex.coverage_stage._dom_classes
+    assert ex.root.stages == [ex.stage, ex.coverage_stage, ex.formula_stage]
 
 
 # ---------------------------------------------------------------------------------------
@@ -231,56 +420,138 @@ def backward_explorer(x, ties):
 
 @pytest.mark.parametrize("ties", TIES)
 @pytest.mark.parametrize("case", BACKWARD_INPUTS)
-def test_backward_views_match_the_trace_at_every_step(case, ties):
+def test_backward_frames_match_the_trace_at_every_step(case, ties):
     x, dy = BACKWARD_INPUTS[case], SEED["dy"]
     ex = backward_explorer(x, ties)
+    overwrite = ex.overwrite_bug()
     trace = steps.pool_backward_steps(dy, x, ties=ties)
     wrong = pitfalls.maxpool2d_backward_overwrite_steps(dy, x, ties=ties)
+    assert ex.stage.n_steps == overwrite.stages[0].n_steps == len(trace)
     for t, step in enumerate(trace):
-        ex.player.step = t
-        dy_table, x_table, mask_table, local_table = shown_tables(ex.step_view.value)
+        frame = ex.stage.frames[t]
+        dy_table, x_table, mask_table, local_table = shown_tables(part(frame, "cnnviz-pool-step"))
         assert dy_table == expected_table(dy, "∂L/∂y")
         assert x_table == expected_table(x, "x")
         assert mask_table == expected_table(step.mask, "M")
         assert local_table == expected_table(step.local_grad, "∂L/∂x′")
-        m, n = 1, 1  # the window's bottom-right entry sits on x at (rows[1], cols[1])
-        assert _note(ex.step_view.value, 2, "M22") == f"at {_x(step.rows[m], step.cols[n])}"
-        added, running = shown_tables(ex.dx_view.value)
+        # the window's bottom-right entry sits on x at (rows[1], cols[1])
+        assert note(part(frame, "cnnviz-pool-step"), 2, "M22") == \
+            f"at {_x(step.rows[1], step.cols[1])}"
+        added, running = shown_tables(part(frame, "cnnviz-pool-dx"))
         assert added == expected_table(step.dx_add, "∂L/∂x")
         assert running == expected_table(step.dX, "∂L/∂x")
         for (r, c), n in np.ndenumerate(step.wins):
-            assert f"won {n}" in _note(ex.dx_view.value, 1, cell_name("∂L/∂x", r, c))
-        right, bug = shown_tables(ex.overwrite_view.value)
+            assert f"won {n}" in note(part(frame, "cnnviz-pool-dx"), 1, cell_name("∂L/∂x", r, c))
+        assert display_math(formulas.pool_local_grad_formula(
+            step.i, step.j, (3, 3), 2, 1, ties, values=dict(x=x, dy=dy))) in frame
+        assert f'data-total="{format_number(step.dX[1, 1])}"' in part(frame, "cnnviz-pool-meeting")
+        right, bug = shown_tables(overwrite.stages[0].frames[t])
         assert right == expected_table(step.dX, "∂L/∂x")
         assert bug == expected_table(wrong[t], "∂L/∂x")
-        assert f'data-total="{format_number(step.dX[1, 1])}"' in ex.meeting_view.value
     # the last step shows the final result
-    assert shown_tables(ex.dx_view.value)[1] == expected_table(
-        ops.maxpool2d_backward(dy, x, ties=ties), "∂L/∂x")
+    last = part(ex.stage.frames[-1], "cnnviz-pool-dx")
+    assert shown_tables(last)[1] == expected_table(ops.maxpool2d_backward(dy, x, ties=ties), "∂L/∂x")
     assert np.array_equal(ex.dx, ops.maxpool2d_backward(dy, x, ties=ties))
 
 
-def _note(view_html, table_index, name):
-    table = re.findall(r'<table class="cv-m">(.*?)</table>', view_html, flags=re.S)[table_index]
-    cell = re.search(rf'data-cell="{re.escape(name)}".*?</td>', table, flags=re.S).group(0)
-    return re.search(r'<div class="cv-note">(.*?)</div>', cell, flags=re.S).group(1)
-
-
-@pytest.mark.parametrize("case", BACKWARD_INPUTS)
-def test_ties_view_compares_the_sums_for_each_policy(case):
-    x, dy = BACKWARD_INPUTS[case], SEED["dy"]
-    ex = backward_explorer(x, "first")
-    tables = shown_tables(ex.ties_view_html.value)
-    assert len(tables) == 3
-    for policy, table in zip(TIES, tables):
-        dx = ops.maxpool2d_backward(dy, x, ties=policy)
-        assert table == expected_table(dx, "∂L/∂x")
-        assert f"Σ∂L/∂X = <b>{format_number(dx.sum())}</b>" in ex.ties_view_html.value
-    assert f"Σ∂L/∂Y = <b>{format_number(dy.sum())}</b>" in ex.ties_view_html.value
-    assert 'ties = "first" ◀ in use' in ex.ties_view_html.value
+def test_backward_slider_move_gives_every_stage_its_frames_in_one_show():
+    ex = PoolBackwardExplorer()
+    sections = [ex.meeting(), ex.overwrite_bug(), ex.ties_view(), ex.steps_view()]
+    assert len(ex.stages) == 5 and all(len(s.stages) == 1 for s in sections)
+    for stage in ex.stages:
+        stage.step = 3
+    shows = count_shows(ex)
+    ex.dy_editor.slider(1, 1).value = -2  # dL/dy22
+    assert list(shows.values()) == [1] * 5
     ex.ties.value = "split"
-    assert 'ties = "split" ◀ in use' in ex.ties_view_html.value
-    assert 'ties = "first" ◀ in use' not in ex.ties_view_html.value
+    assert list(shows.values()) == [2] * 5
+    ex.cell_picker.value = (0, 0)
+    assert list(shows.values()) == [3] * 5
+    ex.dy_editor.value = [[1, 1], [1, 1]]  # four entries at once: still one show each
+    assert list(shows.values()) == [4] * 5
+    assert all(stage.step == 3 for stage in ex.stages)  # each stage keeps its step
+    expected = ops.maxpool2d_backward(ex.dy, SEED["x"], ties="split")
+    for stage in (ex.stage, sections[3].stages[0]):
+        assert shown_tables(part(stage.frame, "cnnviz-pool-dx"))[1] == expected_table(
+            expected, "∂L/∂x")
+
+
+def test_backward_cell_picker_keeps_the_trace_and_redraws_only_the_meeting():
+    ex = PoolBackwardExplorer()
+    overwrite = ex.overwrite_bug().stages[0]
+    trace, before = ex.trace, list(overwrite.frames)
+    ex.cell_picker.value = (2, 2)  # x33
+    assert ex.trace is trace and overwrite.frames == before
+    assert ex.stage.frames == PoolBackwardExplorer(cell=(2, 2)).stage.frames
+    assert 'data-total="3"' in part(ex.stage.frames[-1], "cnnviz-pool-meeting")
+    ex.x_editor.slider(0, 0).value = 9  # x11 = 9: a new trace, x11 wins X′1
+    x = SEED["x"].copy()
+    x[0, 0] = 9
+    assert ex.trace is not trace
+    assert np.array_equal(ex.dx, ops.maxpool2d_backward(SEED["dy"], x))
+    for t, step in enumerate(steps.pool_backward_steps(SEED["dy"], x)):
+        assert shown_tables(part(ex.stage.frames[t], "cnnviz-pool-dx"))[1] == expected_table(
+            step.dX, "∂L/∂x")
+        assert shown_tables(overwrite.frames[t])[0] == expected_table(step.dX, "∂L/∂x")
+
+
+def test_backward_sections_show_the_same_slider_widgets_and_classes():
+    ex = PoolBackwardExplorer()
+    assert {"cnnviz-explorer", "cnnviz-pool-backward"} <= set(ex.root.widget._dom_classes)
+    assert "cnnviz-ties" in ex.ties._dom_classes
+    assert "cnnviz-cell-picker" in ex.cell_picker._dom_classes
+    assert "cnnviz-slider-dy22" in ex.dy_editor.slider(1, 1)._dom_classes
+    sections = [ex.steps_view(), ex.meeting(), ex.ties_view(), ex.overwrite_bug()]
+    for section in sections:
+        data = mimebundle(section)
+        assert data["text/plain"].endswith(ex.summary())
+        assert "cnnviz-pool-backward" in section.widget._dom_classes
+        assert section.controls[0] is ex.editors and ex.ties in section.controls
+        assert static_frames(section.static_html()) == [section.stages[0].frames]
+    assert ex.cell_picker in sections[1].controls
+    ex.x_editor.slider(2, 2).value = 0  # x33 = 0: x22 wins all four
+    assert ex.dx[1, 1] == SEED["dy"].sum()
+    assert "X′₁ X′₂ X′₃ X′₄" in ex.stage.frames[3]
+    assert "X′₁ X′₂ X′₃ X′₄" in sections[0].stages[0].frames[3]
+
+
+def test_ties_view_compares_the_sums_for_each_policy():
+    for case, x in BACKWARD_INPUTS.items():
+        dy = SEED["dy"]
+        ex = backward_explorer(x, "first")
+        stage = ex.ties_view().stages[0]
+        for frame in stage.frames:
+            ties = part(frame, "cnnviz-pool-ties")
+            tables = shown_tables(ties)
+            assert len(tables) == 3
+            for policy, table in zip(TIES, tables):
+                dx = ops.maxpool2d_backward(dy, x, ties=policy)
+                assert table == expected_table(dx, "∂L/∂x")
+                assert f"Σ∂L/∂X = <b>{format_number(dx.sum())}</b>" in ties
+            assert f"Σ∂L/∂Y = <b>{format_number(dy.sum())}</b>" in ties
+            assert 'ties = "first" ◀ in use' in ties
+        ex.ties.value = "split"
+        assert all('ties = "split" ◀ in use' in f and 'ties = "first" ◀ in use' not in f
+                   for f in stage.frames)
+
+
+def test_ties_view_starts_at_the_step_asked_for():
+    x_tie = SEED["x"].copy()
+    x_tie[0, 2] = 8
+    tied = PoolBackwardExplorer(x_tie, SEED["dy"], ties="first")
+    section = tied.ties_view(step=1)  # the window X'2, which holds the tie
+    stage = section.stages[0]
+    assert stage.step == 1 and stage.captions[1] == "window 2 of 4: X′₂ → y₁₂"
+    assert 'data-cell="x13"' in stage.frame and ">tie<" in stage.frame
+    masks = {}
+    for policy in TIES:
+        tied.ties.value = policy
+        masks[policy] = shown_tables(part(stage.frame, "cnnviz-pool-step"))[2]
+    assert masks["first"] == {"M11": "0", "M12": "1", "M21": "0", "M22": "0"}
+    assert masks["all"] == {"M11": "0", "M12": "1", "M21": "1", "M22": "0"}
+    assert masks["split"] == {"M11": "0", "M12": "0.5", "M21": "0.5", "M22": "0"}
+    with pytest.raises(ValueError, match="step must be between 0 and 3"):
+        tied.ties_view(step=4)
 
 
 def test_ties_switch_changes_masks_and_summary_on_an_input_full_of_ties():
@@ -289,147 +560,131 @@ def test_ties_switch_changes_masks_and_summary_on_an_input_full_of_ties():
     sums = {}
     for policy in TIES:
         ex.ties.value = policy
-        ex.player.step = 0
-        mask = shown_tables(ex.step_view.value)[2]
+        mask = shown_tables(part(ex.stage.frames[0], "cnnviz-pool-step"))[2]
         assert mask == expected_table(ops.maxpool2d_masks(np.zeros((3, 3)), ties=policy)[0, 0], "M")
         sums[policy] = ex.tie_comparison.sum_dx[policy]
         assert f"(ties: {policy})" in ex.summary()
     assert sums == {"first": dy.sum(), "all": 4 * dy.sum(), "split": dy.sum()}
-    assert "✘ over-counts" in ex.ties_view_html.value
+    assert "✘ over-counts" in ex.ties_view().stages[0].frame
 
 
 def test_seed_x22_meeting_point_lists_the_windows_it_won():
     ex = PoolBackwardExplorer()
-    ex.player.step = 3
-    meeting = ex.meeting_view.value
+    stage = ex.meeting().stages[0]
+    meeting = stage.frames[3]
     assert "receives gradient from X′₁, X′₂, X′₃" in meeting
     assert "max at x₃₃" in meeting  # X'4 covers x22 but sends its gradient to x33
     assert "1 + 2 + (-1) + 0 = <b" in meeting
-    ex.player.step = 1
-    assert "not added yet" in ex.meeting_view.value
-    assert 'data-total="3"' in ex.meeting_view.value  # 1 + 2 after X'1, X'2
+    assert "not added yet" in stage.frames[1]
+    assert 'data-total="3"' in stage.frames[1]  # 1 + 2 after X'1, X'2
+    assert part(ex.stage.frames[3], "cnnviz-pool-meeting") == meeting  # the root's, the same
     ex.cell_picker.value = (0, 0)  # x11: in X'1 only
-    assert ex.meeting_view.value.count("<tr>") == 1
-    assert "no window has picked it yet" in ex.meeting_view.value
+    assert stage.frames[3].count("<tr>") == 1
+    assert "no window has picked it yet" in stage.frames[3]
 
 
 def test_seed_running_dx_notes_the_windows_each_cell_won():
     ex = PoolBackwardExplorer()
-    ex.player.step = 3
-    assert _note(ex.dx_view.value, 1, "∂L/∂x22") == "won 3<br>X′₁ X′₂ X′₃"
-    assert _note(ex.dx_view.value, 1, "∂L/∂x33") == "won 1<br>X′₄"
-    assert _note(ex.dx_view.value, 1, "∂L/∂x11") == "won 0"
+    dx = part(ex.stage.frames[3], "cnnviz-pool-dx")
+    assert note(dx, 1, "∂L/∂x22") == "won 3<br>X′₁ X′₂ X′₃"
+    assert note(dx, 1, "∂L/∂x33") == "won 1<br>X′₄"
+    assert note(dx, 1, "∂L/∂x11") == "won 0"
     assert ex.summary() == ("PoolBackwardExplorer (ties: first): dL/dX = [0 0 0; 0 2 0; 0 0 3], "
                             "windows won = [0 0 0; 0 3 0; 0 0 1], sum dL/dX = 5, sum dL/dY = 5")
 
 
-def test_dy_sliders_update_everything_at_once():
+def test_overwrite_bug_marks_the_lost_gradient_in_the_seed():
     ex = PoolBackwardExplorer()
-    ex.player.step = 3
-    ex.dy_editor.slider(1, 1).value = -2  # dL/dy22
-    dy = SEED["dy"].copy()
-    dy[1, 1] = -2
-    assert np.array_equal(ex.dy, dy)
-    expected = ops.maxpool2d_backward(dy, SEED["x"])
-    assert shown_tables(ex.dx_view.value)[1] == expected_table(expected, "∂L/∂x")
-    assert shown_tables(ex.step_view.value)[0] == expected_table(dy, "∂L/∂y")
+    frame = ex.overwrite_bug().stages[0].frames[3]
+    assert cells_with_class(frame, "cv-cur")[1] == {"∂L/∂x22"}
+    assert "should be 2" in frame and "✘" in frame
+    assert "<b>2</b> of gradient lost" in frame
+    assert ex.overwrite.sum_lost == 2.0 and len(ex.wrong_steps) == 4
 
 
-def test_overwrite_view_marks_the_lost_gradient_in_the_seed():
-    ex = PoolBackwardExplorer()
-    ex.player.step = 3
-    html = ex.overwrite_view.value
-    assert cells_with_class(html, "cv-cur")[1] == {"∂L/∂x22"}
-    assert "should be 2" in html and "✘" in html
-    assert "<b>2</b> of gradient lost" in html
-
-
-def test_overwrite_view_says_when_the_bug_happens_to_be_right():
+def test_overwrite_bug_says_when_the_bug_happens_to_be_right():
     ex = PoolBackwardExplorer(x=np.ones((3, 3)))  # "first": each window's top-left cell
-    assert "happens to give the right answer" in ex.overwrite_view.value
-    assert not any(cells_with_class(ex.overwrite_view.value, "cv-cur"))
+    stage = ex.overwrite_bug().stages[0]
+    assert "happens to give the right answer" in stage.frame
+    assert not any(cells_with_class(stage.frame, "cv-cur"))
     ex.x_editor.slider(1, 1).value = 5  # x22 wins all four: only the last one's survives
-    ex.player.step = 3
-    assert "<b>2</b> of gradient lost" in ex.overwrite_view.value  # 1 + 2 - 1 + 3 = 5 vs 3
+    assert "<b>2</b> of gradient lost" in stage.frames[3]  # 1 + 2 - 1 + 3 = 5 vs 3
 
 
-def test_backward_sections_share_the_explorers_state_and_classes():
-    ex = PoolBackwardExplorer()
-    assert {"cnnviz-explorer", "cnnviz-pool-backward"} <= set(ex.root._dom_classes)
-    assert "cnnviz-ties" in ex.ties._dom_classes
-    assert "cnnviz-cell-picker" in ex.cell_picker._dom_classes
-    for section in (ex.steps_view(), ex.meeting(), ex.ties_view(), ex.overwrite_bug()):
-        bundle = section._repr_mimebundle_()
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        assert data["text/plain"].endswith(ex.summary())
-        assert "cnnviz-pool-backward" in section.widget._dom_classes
-        assert data["text/html"]
-    ex.x_editor.slider(2, 2).value = 0  # x33 = 0: x22 wins all four
-    ex.player.step = 3
-    assert ex.dx[1, 1] == SEED["dy"].sum()
-    assert "X′₁ X′₂ X′₃ X′₄" in ex.dx_view.value
+def test_overwrite_bug_with_nan_from_a_slider_is_refused_on_every_stage():
+    """The reported case: NaN set on a float slider after overwrite_bug() never reaches the
+    state; every stage keeps its frames and no message is needed."""
+    ex = PoolBackwardExplorer(X_HALF)
+    section = ex.overwrite_bug()
+    before = {stage: list(stage.frames) for stage in ex.stages}
+    dy = ex.dy
+    with pytest.raises(traitlets.TraitError, match="x₂₂ must be a finite number, got nan"):
+        ex.x_editor.slider(1, 1).value = float("nan")
+    assert ex.error == "" and all(stage.error == "" for stage in ex.stages)
+    assert {stage: stage.frames for stage in ex.stages} == before
+    assert np.array_equal(ex.dy, dy) and np.array_equal(ex.x, X_HALF)
+    assert np.array_equal(ex.dx, ops.maxpool2d_backward(dy, X_HALF))
+    ex.x_editor.slider(1, 1).value = 8.5
+    assert ex.error == "" and all(stage.error == "" for stage in ex.stages)
+    x = X_HALF.copy()
+    x[1, 1] = 8.5
+    assert shown_tables(section.stages[0].frames[-1])[0] == expected_table(
+        ops.maxpool2d_backward(dy, x), "∂L/∂x")
 
 
-def test_each_section_has_its_own_player_on_the_same_step():
-    """A Play widget displayed twice stalls in the browser: sections get their own players."""
-    ex = PoolBackwardExplorer()
-    sections = [ex.meeting(), ex.overwrite_bug(), ex.ties_view(), ex.steps_view()]
-    players = [w for s in sections for w in s.widget.children if w in ex.players]
-    assert len(players) == 4 and len({id(p) for p in players + [ex.player]}) == 5
-    assert len({id(p.play) for p in ex.players}) == len(ex.players)
-    players[0].step = 3  # play in the meeting section
-    assert [p.step for p in ex.players] == [3] * 5
-    assert 'data-total="2"' in ex.meeting_view.value
-    assert shown_tables(ex.dx_view.value)[1] == expected_table(
-        ops.maxpool2d_backward(SEED["dy"], SEED["x"]), "∂L/∂x")
-    ex.player.step = 0  # and back, from the explorer's own player
-    assert [p.step for p in ex.players] == [0] * 5
-    assert 'data-total="1"' in ex.meeting_view.value
+def test_nan_from_code_is_refused_naming_the_entry_and_moves_no_slider():
+    ex = PoolBackwardExplorer(X_HALF)
+    ex.overwrite_bug()
+    bad = X_HALF + 1
+    bad[2, 0] = np.nan
+    for assign in (lambda: setattr(ex, "x", bad), lambda: setattr(ex.x_editor, "value", bad)):
+        with pytest.raises(ValueError, match="x31"):
+            assign()
+        assert np.array_equal(ex.x, X_HALF)  # x11 was not moved to 1.5 first
+        assert ex.error == ""
 
 
-def test_backward_sections_have_their_own_sliders_kept_in_step():
-    """Sections after the first get twin editors; moving a slider anywhere moves them all."""
-    ex = PoolBackwardExplorer()
-    meeting, overwrite = ex.meeting(), ex.overwrite_bug()
-    twins = ex._twins["dy"]
-    assert len(twins) == len(ex._twins["x"]) == 2
-    assert all(t is not ex.dy_editor and t.slider(0, 0) is not ex.dy_editor.slider(0, 0)
-               for t in twins)
-    assert ex._twins["x"][0] in meeting.widget.children[0].children
-    ex._twins["x"][1].slider(2, 2).value = 0  # in the overwrite section: x22 now wins all four
-    assert ex.x[2, 2] == 0 and ex._twins["x"][0].value[2, 2] == 0
-    ex.player.step = 3
-    assert shown_tables(ex.dx_view.value)[1] == expected_table(
-        ops.maxpool2d_backward(SEED["dy"], ex.x), "∂L/∂x")
-    twins[0].slider(0, 0).value = -5  # ∂L/∂y11 in the meeting section
-    assert ex.dy[0, 0] == -5 and twins[1].value[0, 0] == -5
-    assert shown_tables(ex.dx_view.value)[1] == expected_table(
-        ops.maxpool2d_backward(ex.dy, ex.x), "∂L/∂x")
-    ex.dy_editor.slider(1, 1).value = 4  # and in the explorer's own section
-    assert [t.value[1, 1] for t in twins] == [4, 4]
+def test_a_nan_gradient_is_never_shown_as_not_computed_yet():
+    """A NaN ∂L/∂y would make ∂L/∂X NaN, which a table shows as '?' (not computed yet):
+    its slider refuses it and the frames stay."""
+    dy = np.array([[1, 2.5], [-1, 0]])
+    ex = PoolBackwardExplorer(SEED["x"], dy)
+    frames = list(ex.stage.frames)
+    with pytest.raises(traitlets.TraitError, match="dy₁₂ must be a finite number, got nan"):
+        ex.dy_editor.slider(0, 1).value = float("nan")
+    assert ex.error == "" and ex.stage.frames == frames and np.array_equal(ex.dy, dy)
+    assert "?" not in ex.summary() and "NaN" not in ex.summary()
 
 
-def test_backward_views_update_in_place():
-    ex = PoolBackwardExplorer()
-    views_before = [ex.step_view, ex.dx_view, ex.meeting_view, ex.overwrite_view, ex.ties_view_html]
-    children = list(ex.root.children)
-    ex.x_editor.slider(0, 0).value = 9
-    ex.ties.value = "split"
-    ex.player.step = 2
-    assert list(ex.root.children) == children
-    assert [ex.step_view, ex.dx_view, ex.meeting_view, ex.overwrite_view,
-            ex.ties_view_html] == views_before
+def test_sums_that_overflow_to_nan_are_named():
+    """Finite but huge gradients: ∂L/∂x22 = +inf and ∂L/∂x32 = -inf (so Σ∂L/∂X is NaN)."""
+    x = np.array([[0, 0, 0], [0, 5, 0], [0, 9, 0.5]])
+    ex = PoolBackwardExplorer(x, np.array([[1, 1], [-1, -1.5]]))
+    ties = ex.ties_view().stages[0]
+    frames = list(ties.frames)
+    ex.dy = np.array([[1e308, 1e308], [-1e308, -1e308]])
+    assert ex.error.startswith("∂L/∂X is inf") and ties.error == ex.error
+    assert ex.stage.frames and ties.frames == frames
+    assert ex.summary() == f"PoolBackwardExplorer: {ex.error}"
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert np.isnan(pitfalls.compare_ties(ex.dy, x).sum_dx["first"])  # the case it names
+    ex.dy = np.array([[1e300, 1e300], [-1e300, -1e300]])  # large, but the sums fit
+    assert ex.error == "" and shown_tables(part(ex.stage.frames[-1], "cnnviz-pool-dx"))[1][
+        "∂L/∂x22"] == format_number(2e300)
 
 
 def test_bad_arguments_give_a_message_not_a_traceback():
     ex = PoolForwardExplorer(size=5)
-    assert "larger than" in ex.message.value and ex.y is None
-    assert "see the message" in ex.summary()
+    assert "larger than" in ex.error and ex.stage.error == ex.error and ex.y is None
+    assert ex.stage.frames == [] and ex.error in ex.summary()
     back = PoolBackwardExplorer(dy=np.ones((3, 3)))
-    assert "shape" in back.message.value and back.dx is None
-    assert "see the message" in back.summary()
+    assert "shape" in back.error and back.dx is None
+    assert back.error in back.summary()
     back.dy_editor.value = np.ones((3, 3))  # still the wrong shape: still a message
-    assert back.message.value
+    assert "shape" in back.error
+    assert "shape" in back.meeting().stages[0].error
+    with pytest.raises(ValueError, match="cell"):
+        PoolBackwardExplorer(cell=(3, 0))
 
 
 def test_lazy_names_reach_the_explorers():
@@ -438,14 +693,33 @@ def test_lazy_names_reach_the_explorers():
     assert cnnviz.PoolBackwardExplorer is PoolBackwardExplorer
 
 
+def test_the_notebooks_explorer_cells_run():
+    """The explorer lines of notebooks 03 and 04, as their code cells write them."""
+    seed = cnnviz.examples.seed_pool()
+    X, dY = seed["x"], seed["dy"]
+    explorer = cnnviz.PoolForwardExplorer(X)
+    windows = cnnviz.PoolWindowsExplorer(size=2, stride=2)
+    back = cnnviz.PoolBackwardExplorer(X, dY)
+    shown = [explorer, windows, back, back.meeting(), back.overwrite_bug()]
+    X_tie = X.copy()
+    X_tie[0, 2] = 8
+    tied = cnnviz.PoolBackwardExplorer(X_tie, dY, ties="first")
+    shown.append(tied.ties_view(step=1))
+    for obj in shown:
+        data = mimebundle(obj)
+        assert "application/vnd.jupyter.widget-view+json" in data
+        assert "application/vnd.jupyter.widget-view+json" in data and "—" in data["text/plain"]
+        assert "error" not in data["text/plain"].lower()
+
+
 # ---------------------------------------------------------------------------------------
 # The views alone, without widgets
 # ---------------------------------------------------------------------------------------
 def test_views_are_plain_functions_of_a_trace():
     x, dy = SEED["x"], SEED["dy"]
     trace = steps.pool_backward_steps(dy, x)
-    html = pool_views.pool_dx_panels(trace, 3, x.shape)
-    assert shown_tables(html)[1] == expected_table(ops.maxpool2d_backward(dy, x), "∂L/∂x")
+    view = pool_views.pool_dx_panels(trace, 3, x.shape)
+    assert shown_tables(view)[1] == expected_table(ops.maxpool2d_backward(dy, x), "∂L/∂x")
     ties = pool_views.ties_panels(pitfalls.compare_ties(dy, x), "first")
     assert "No window holds its maximum twice" in ties
 

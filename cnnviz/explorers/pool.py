@@ -1,44 +1,58 @@
-"""The max-pooling explorers: sliders for every number, a player over the windows X'_k.
+"""The max-pooling explorers: sliders for every number, stages that step through the windows X'_k.
 
 Each explorer is an object a test can drive without a browser::
 
     ex = PoolBackwardExplorer()
     ex.x_editor.slider(2, 2).value = 0      # x33 = 0: now x22 wins all four windows
     ex.ties.value = "split"                 # the ties switch
-    ex.player.step = 3                      # show window X'4
-    ex.dx_view.value                        # the HTML the student sees
+    ex.stage.step = 3                       # window X'4
+    ex.stage.frame                          # the HTML the student sees at that step
 
-No math lives here: numbers come from cnnviz.ops / cnnviz.steps / cnnviz.formulas /
-cnnviz.pitfalls, pictures from cnnviz.pool_views. A callback only recomputes the small trace
-and sets ``.value`` of existing widgets; nothing is rebuilt per frame.
+A slider move recomputes the trace once and gives every stage its frames (one per window) in
+one message; the browser steps through them on its own. No math lives here: numbers come from
+cnnviz.layers / cnnviz.derivation, pictures from cnnviz.render.
+
+>>> ex = PoolForwardExplorer([[1, 3, 2], [4, 8, 1], [0, 5, 9]])
+>>> ex.stage.n_steps, ex.y.tolist()
+(4, [[8.0, 8.0], [8.0, 9.0]])
+>>> ex.x_editor.slider(1, 1).value = 0
+>>> ex.y.tolist()
+[[4.0, 3.0], [5.0, 9.0]]
 """
-import collections
 import functools
 
 import ipywidgets as widgets
 import numpy as np
 
-from ..derivation import examples
-from ..derivation import formulas
-from ..layers import ops
-from ..derivation import pitfalls
-from ..render import pool as pool_views
-from ..layers import steps
+from ..derivation import examples, formulas, pitfalls
+from ..layers import ops, steps
 from ..render import conv as views
-from .conv import _display_math, _html, _math, _View
-from .base import Explorer, MatrixEditor
+from ..render import pool as pool_views
+from ..render.math import display_math
+from .base import Explorer, MatrixEditor, Section, number_text
+from .stage import frame_html
+
+# A formula as MathML, kept for the values seen lately: dragging a slider back and forth
+# revisits them, and the conversion is the costliest part of a frame.
+_math = functools.lru_cache(maxsize=512)(display_math)
 
 __all__ = ["PoolForwardExplorer", "PoolWindowsExplorer", "PoolBackwardExplorer"]
 
 TIES_OPTIONS = [("first (frameworks)", "first"), ("all", "all"), ("split", "split")]
 
-# The pitfalls sections' numbers for one state, each a function that works them out once.
-_Pitfalls = collections.namedtuple("_Pitfalls", "wrong_steps overwrite ties")
+
+def _number(value):
+    """A number for a one-line summary: as the views write it, NaN and ±inf by name."""
+    return views.format_number(value) if np.isfinite(value) else number_text(value)
 
 
 def _matrix_text(a):
-    rows = (" ".join(views.format_number(v) for v in r) for r in np.atleast_2d(a))
-    return "[" + "; ".join(rows) + "]"
+    """[8 8; 8 9]: a matrix for a one-line summary."""
+    return "[" + "; ".join(" ".join(_number(v) for v in r) for r in np.atleast_2d(a)) + "]"
+
+
+def _shape_text(shape):
+    return "x".join(str(n) for n in shape) if len(shape) == 2 else f"of shape {shape}"
 
 
 def _wrap(*children):
@@ -46,31 +60,75 @@ def _wrap(*children):
                         layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
 
 
-class _PoolExplorer(Explorer):
-    """What all pooling explorers share: the step description and the first trace.
+def _part(css_class, html):
+    """A part of a frame in a block with its own class (a browser test finds it by it)."""
+    return f'<div class="{css_class}">{html}</div>'
 
-    A section shown on its own (e.g. ``PoolBackwardExplorer.meeting()``) gets a player of its
-    own from ``Explorer.add_player``, kept on the same step as the others.
+
+def _bare_part(css_class, html):
+    """``_part`` of a view without its inlined stylesheet, as ``frame_html`` leaves it: made
+    once per part (parts are shared by frames and stages), with no pattern search."""
+    if html.startswith(views.STYLE):  # where the views put it
+        return _part(css_class, html[len(views.STYLE):])
+    return frame_html(_part(css_class, html))
+
+
+def _finite(values, symbol):
+    """``values`` unchanged if every entry is a finite number, else a ValueError naming them.
+
+    A NaN result would be indistinguishable from an output not computed yet; the message
+    says which entry is at fault instead.
     """
+    values = np.asarray(values, dtype=float)
+    bad = [f"{views.cell_name(symbol, r, c)} = {number_text(values[r, c])}"
+           for r, c in zip(*np.nonzero(~np.isfinite(values)))]
+    if bad:
+        raise ValueError(f"{symbol}: every entry must be a finite number; {', '.join(bad[:4])}"
+                         f"{' …' if len(bad) > 4 else ''}. The picture shows the last values "
+                         "that were.")
+    return values
 
-    def _describe_step(self, step, n_steps):
-        if not self.trace or step >= len(self.trace):
-            return f"window {step + 1} of {n_steps}"
-        s = self.trace[step]
-        y = views.cell_name("y", s.i, s.j)
-        return (f"window {step + 1} of {n_steps}: {pool_views.window_name(s.k)} "
-                f"→ y{views.subscript(y[1:])}")
 
-    def _recompute_quietly(self):
-        """The first trace, before the player exists (refresh() shows any message later)."""
-        try:
-            self._recompute()
-        except (ValueError, TypeError):
-            self.trace = []
+def _check_results(**arrays):
+    """A ValueError if a result overflows (±inf, or NaN from inf − inf): values too large."""
+    for name, value in arrays.items():
+        value = np.asarray(value, dtype=float)
+        if not np.isfinite(value).all():
+            shown = number_text(value[~np.isfinite(value)][0])
+            raise ValueError(f"{name} is {shown}: the values are too large for floating-point "
+                             "sums. Choose smaller numbers.")
 
-    def _shown(self):
-        """Index of the step on show (the player may briefly point past a shorter trace)."""
-        return min(self.player.step, len(self.trace) - 1)
+
+def _window_captions(trace):
+    """One caption per step: window k of n: X′k → y_ij."""
+    n = len(trace)
+    return [f"window {t + 1} of {n}: {pool_views.window_name(s.k)} → "
+            f"y{views.subscript(views.cell_name('y', s.i, s.j)[1:])}"
+            for t, s in enumerate(trace)]
+
+
+class _PoolExplorer(Explorer):
+    """What the pooling explorers share: the trace and a step asked for by a section."""
+
+    def __init__(self):
+        super().__init__()
+        self.trace = []
+
+    def _asked_step(self, stage, step):
+        """Move ``stage`` to ``step`` (None: leave it); a step past the trace is an error."""
+        if step is not None:
+            if not 0 <= step < max(len(self.trace), 1):
+                raise ValueError(f"step must be between 0 and {len(self.trace) - 1}, got {step}")
+            stage.step = step
+
+    def refresh(self, *args):
+        # an overflow is reported by the message, not by a numpy warning in the cell's output
+        with np.errstate(over="ignore", invalid="ignore"):
+            super().refresh(*args)
+
+    def static_html(self):
+        """The root section as a copy that plays with no kernel (frames as JSON)."""
+        return self.root.static_html()
 
 
 # ---------------------------------------------------------------------------------------
@@ -79,60 +137,55 @@ class _PoolExplorer(Explorer):
 class PoolForwardExplorer(_PoolExplorer):
     """The seed's max pooling, forward: the windows X′1 … X′4 one by one, Y filling in.
 
-    Sliders for every x_ij; the player walks the 2×2 window (stride 1) over X. Each step
+    Sliders for every x_ij; the stage walks the window (2×2, stride 1) over X. Each step
     shows the window on X with its maximum marked, the window on its own, Y so far, and
     X′_k = [...] and y_ij = max(X′_k) = ... with the numbers.
     """
 
     def __init__(self, x=None, size=2, stride=1, low=-9, high=9):
         super().__init__()
-        x = examples.seed_pool()["x"] if x is None else np.asarray(x, dtype=float)
+        x = examples.seed_pool()["x"] if x is None else x
         self.size, self.stride = size, stride
         self.x_editor = MatrixEditor(x, "x", "X (input)", low, high, css_class="cnnviz-editor-x")
         self.x_editor.on_change(self.refresh)
-        self._recompute_quietly()
-        self.add_player("X′")
-        self.input_view = _html("cnnviz-pool-input")
-        self.formula_view = _math("cnnviz-pool-formula")
-        self.root = self._box([self.x_editor, self.player, self.input_view, self.formula_view,
-                               self.message], "cnnviz-pool-forward")
+        self.stage = self.new_stage(css_class="cnnviz-pool-forward-stage")
+        self.root = Section(self, [self.x_editor], [self.stage], "max pooling forward",
+                            "cnnviz-pool-forward")
         self.refresh()
 
     @property
     def x(self):
         return self.x_editor.value
 
+    @x.setter
+    def x(self, values):
+        self.x_editor.value = values  # every entry checked first: a ValueError moves nothing
+
     @property
     def y(self):
-        """The whole output Y (the last step's)."""
+        """The whole output Y (the last step's), or None before a setting that works."""
         return self.trace[-1].Y if self.trace else None
 
     def _recompute(self):
-        self.trace = steps.pool_forward_steps(self.x, self.size, self.stride)
-        self._set_n_steps(len(self.trace))
+        x = _finite(self.x, "x")
+        self.trace = steps.pool_forward_steps(x, self.size, self.stride)
 
-    def _render(self):
-        self._render_step()
-
-    def _render_step(self, *_):
-        if not self.trace:
-            return
-        step, x, size, stride = self.trace[self._shown()], self.x, self.size, self.stride
-        self._show(self.input_view, lambda: pool_views.pool_forward_panels(step, x))
-        values = dict(x=x)
-        self._show(self.formula_view, lambda: _display_math(
-            formulas.pool_window_formula(step.i, step.j, x.shape, size, stride, values=values),
-            formulas.pool_output_formula(step.i, step.j, x.shape, size, stride, values=values)))
+    def _frames(self):
+        x, size, stride, values = self.x, self.size, self.stride, dict(x=self.x)
+        frames = [frame_html(
+            _part("cnnviz-pool-input", pool_views.pool_forward_panels(step, x)),
+            _part("cnnviz-pool-formula", _math(
+                formulas.pool_window_formula(step.i, step.j, x.shape, size, stride, values=values),
+                formulas.pool_output_formula(step.i, step.j, x.shape, size, stride, values=values))))
+            for step in self.trace]
+        return {self.stage: (frames, _window_captions(self.trace))}
 
     def summary(self):
-        if not self.trace:
-            return "PoolForwardExplorer: no output (see the message)"
+        if self.error or not self.trace:
+            return f"PoolForwardExplorer: {self.error or 'no output yet'}"
         h, w = self.x.shape
         return (f"PoolForwardExplorer: X {h}x{w}, window {self.size}x{self.size}, stride "
                 f"{self.stride}; Y = {_matrix_text(self.y)}")
-
-    def static_html(self):
-        return self.input_view.value + self.formula_view.value
 
 
 # ---------------------------------------------------------------------------------------
@@ -142,10 +195,13 @@ class PoolWindowsExplorer(_PoolExplorer):
     """Window size and stride over a 6×6 input: overlapping, tiling, skipping windows.
 
     Sliders for the window size and the stride (square), a button for a new random input
-    (a fixed seed, so the sequence of inputs is the same every time), a player over the
-    windows. The views draw every window's position, count how many windows read each cell
-    (skipped cells are in none), fill in H_O = ⌊(H − size) / stride⌋ + 1 and show Y.
-    A window larger than the input shows a message; the sliders keep their values.
+    (a fixed seed, so the sequence of inputs is the same every time) and three stages:
+    ``stage`` steps over the windows (X in numbers only, the current window outlined, its
+    maximum marked, and y_ij = max(X′k)); ``coverage_stage`` (one picture per setting) says
+    whether the windows overlap, tile or skip, how many windows read each cell, maps every
+    window and shows Y; ``formula_stage`` gives H_O = ⌊(H − size) / stride⌋ + 1 with the
+    numbers. A setting that does not work shows its message; the sliders keep their values
+    and the pictures the last setting that worked.
     """
 
     def __init__(self, x=None, size=2, stride=2, seed=0, max_setting=7):
@@ -153,11 +209,11 @@ class PoolWindowsExplorer(_PoolExplorer):
         self._out_shape = None
         self._rng = np.random.default_rng(seed)
         self._x = self._draw((6, 6)) if x is None else np.array(x, dtype=float)
-        self.size_slider = widgets.IntSlider(value=size, min=1, max=max_setting,
+        self.size_slider = widgets.IntSlider(value=size, min=1, max=max(max_setting, size),
                                              description="size", continuous_update=True,
                                              layout=widgets.Layout(width="280px"),
                                              style={"description_width": "52px"})
-        self.stride_slider = widgets.IntSlider(value=stride, min=1, max=max_setting,
+        self.stride_slider = widgets.IntSlider(value=stride, min=1, max=max(max_setting, stride),
                                                description="stride", continuous_update=True,
                                                layout=widgets.Layout(width="280px"),
                                                style={"description_width": "52px"})
@@ -168,14 +224,14 @@ class PoolWindowsExplorer(_PoolExplorer):
         self.new_input = widgets.Button(description="new random input", icon="refresh",
                                         layout=widgets.Layout(width="190px"))
         self.new_input.add_class("cnnviz-new-input")
-        self.new_input.on_click(lambda _b: self.next_input())
-        self._recompute_quietly()
-        self.add_player("X′")
-        self.windows_view = _html("cnnviz-pool-windows-view")
-        self.formula_view = _math("cnnviz-pool-size-formula")
+        self.new_input.on_click(lambda _button: self.next_input())
+        self.stage = self.new_stage(css_class="cnnviz-pool-windows-stage")
+        self.coverage_stage = self.new_stage(css_class="cnnviz-pool-windows-coverage-stage")
+        self.formula_stage = self.new_stage(css_class="cnnviz-pool-size-formula")
         controls = _wrap(self.size_slider, self.stride_slider, self.new_input)
-        self.root = self._box([controls, self.message, self.player, self.windows_view,
-                               self.formula_view], "cnnviz-pool-windows")
+        self.root = Section(self, [controls],
+                            [self.stage, self.coverage_stage, self.formula_stage],
+                            "pooling windows: size and stride", "cnnviz-pool-windows")
         self.refresh()
 
     def _draw(self, shape):
@@ -183,7 +239,8 @@ class PoolWindowsExplorer(_PoolExplorer):
 
     def next_input(self):
         """A new random input of the same size (the next one of the fixed-seed sequence)."""
-        self._x = self._draw(self._x.shape)
+        usable = self._x.ndim == 2 and self._x.size > 0
+        self._x = self._draw(self._x.shape if usable else (6, 6))
         self.refresh()
 
     @property
@@ -192,7 +249,12 @@ class PoolWindowsExplorer(_PoolExplorer):
 
     @x.setter
     def x(self, value):
-        self._x = np.array(value, dtype=float)
+        """Any array: one that does not work shows its message (the sliders stay)."""
+        try:
+            self._x = np.array(value, dtype=float)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"x: expected a matrix of numbers, got {type(value).__name__} "
+                            f"({err})") from None
         self.refresh()
 
     @property
@@ -205,53 +267,56 @@ class PoolWindowsExplorer(_PoolExplorer):
 
     @property
     def y(self):
+        """Y of the last setting that worked (None before one)."""
         return self.trace[-1].Y if self.trace else None
 
     @property
     def out_shape(self):
-        """(HO, WO) of the last setting that fit (``ops.output_size``)."""
+        """(HO, WO) of the last setting that worked (``ops.output_size``)."""
         return self._out_shape
 
     def _recompute(self):
-        h, w = self._x.shape
-        try:
-            trace = steps.pool_forward_steps(self._x, self.size, self.stride)
-        except ValueError:
+        x, size = self._x, self.size
+        if x.ndim != 2:
+            raise ValueError(f"X must be a matrix (H, W), got an array of shape {x.shape}. "
+                             "The picture shows the last input that worked.")
+        h, w = x.shape
+        if h == 0 or w == 0:
+            raise ValueError(f"X is empty (shape {x.shape}): it needs at least one row and one "
+                             "column. The picture shows the last input that worked.")
+        if size > min(h, w):
             raise ValueError(
-                f"A {self.size}×{self.size} window does not fit in the {h}×{w} input: choose a "
-                f"size of at most {min(h, w)}. The picture shows the last setting that fit."
-            ) from None
-        self._out_shape = ops.output_size(self._x.shape, self.size, self.stride)
+                f"A {size}×{size} window does not fit in the {h}×{w} input: choose a size of at "
+                f"most {min(h, w)}. The picture shows the last setting that fit.")
+        _finite(x, "x")
+        trace = steps.pool_forward_steps(x, size, self.stride)
+        self._out_shape = ops.output_size(x.shape, size, self.stride)
         self.trace = trace
-        self._set_n_steps(len(self.trace))
-
-    def _render(self):
-        pair, x_shape, out_shape = self._pair(), self._x.shape, self._out_shape
-        self._show(self.formula_view, lambda: _display_math(*pool_views.output_size_latex(
-            x_shape, *pair, out_shape)))
-        self._render_step()
-
-    def _render_step(self, *_):
-        if not self.trace:
-            return
-        trace, t, x, pair = self.trace, self._shown(), self._x, self._pair()
-        self._show(self.windows_view, lambda: pool_views.pool_windows_panels(trace, t, x, *pair))
 
     def _pair(self):
         """((size, size), (stride, stride)): the square window and its stride."""
         return (self.size, self.size), (self.stride, self.stride)
 
+    def _frames(self):
+        trace, x, pair = self.trace, self._x, self._pair()
+        # the views come without the stylesheet (the stages carry it): no frame to strip
+        frames = [_part("cnnviz-pool-windows-view", view)
+                  for view in pool_views.windows_step_views(trace, x, styled=False)]
+        coverage = frame_html(_part("cnnviz-pool-windows-coverage",
+                                    pool_views.windows_coverage_panels(trace, x, *pair)))
+        formula = _math(*pool_views.output_size_latex(x.shape, *pair, self._out_shape))
+        return {self.stage: (frames, _window_captions(trace)),
+                self.coverage_stage: ([coverage], [""]),
+                self.formula_stage: ([formula], [""])}
+
     def summary(self):
-        h, w = self._x.shape
-        setting = f"X {h}x{w}, window {self.size}x{self.size}, stride {self.stride}"
-        if self.message.value:
-            return f"PoolWindowsExplorer: {setting}: the window does not fit (see the message)"
-        ho, wo = self.out_shape
+        setting = (f"X {_shape_text(self._x.shape)}, window {self.size}x{self.size}, "
+                   f"stride {self.stride}")
+        if self.error or not self.trace:
+            return f"PoolWindowsExplorer: {setting}: {self.error or 'no output yet'}"
+        (h, w), (ho, wo) = self._x.shape, self.out_shape
         return (f"PoolWindowsExplorer: {setting}: Y {ho}x{wo} with HO = ({h} - {self.size}) // "
                 f"{self.stride} + 1, {len(self.trace)} windows; Y = {_matrix_text(self.y)}")
-
-    def static_html(self):
-        return self.message.value + self.windows_view.value + self.formula_view.value
 
 
 # ---------------------------------------------------------------------------------------
@@ -260,22 +325,27 @@ class PoolWindowsExplorer(_PoolExplorer):
 class PoolBackwardExplorer(_PoolExplorer):
     """The seed's max pooling, backward: masks, local gradients, ADDED into ∂L/∂X.
 
-    Sliders for ∂L/∂Y and X, a ties switch (first / all / split) and a player over the
+    Sliders for ∂L/∂Y and X, a ties switch (first / all / split) and a stage over the
     windows. At window X′k: its ∂L/∂y_ij, the window on X with its maximum, the mask M_k,
     the local gradient ∂L/∂y_ij · M_k, what it adds to ∂L/∂X and the running ∂L/∂X with how
-    many windows each cell has won. A cell picker shows every contribution meeting at one
-    input (x22 by default). Sections: ``steps_view()``, ``meeting()``, ``ties_view()``,
-    ``overwrite_bug()``.
+    many windows each cell has won; below, every contribution meeting at the input picked
+    with "meet at" (x22 by default). Sections: ``steps_view()``, ``meeting()``,
+    ``ties_view()``, ``overwrite_bug()``; each has a stage of its own and the same sliders.
     """
+
+    # what a stage shows at each window: the root's parts, or one section's
+    KINDS = ("root", "steps", "meeting", "ties", "overwrite")
 
     def __init__(self, x=None, dy=None, ties="first", cell=(1, 1), size=2, stride=1,
                  low=-9, high=9):
         super().__init__()
-        self._pitfalls = None  # the current state's comparisons, worked out when asked for
         seed = examples.seed_pool()
-        x = seed["x"] if x is None else np.asarray(x, dtype=float)
-        dy = seed["dy"] if dy is None else np.asarray(dy, dtype=float)
+        x = seed["x"] if x is None else x
+        dy = seed["dy"] if dy is None else dy
         self.size, self.stride = size, stride
+        self._good = None  # (dy, x, ties) of the last trace that worked
+        self._comparisons = {}
+        self._made = {}  # the parts of frames made for that trace (see _parts)
         self.x_editor = MatrixEditor(x, "x", "X (input)", low, high, css_class="cnnviz-editor-x")
         self.dy_editor = MatrixEditor(dy, "∂L/∂y", "∂L/∂Y (given)", -5, 5, label="dy",
                                       css_class="cnnviz-editor-dy")
@@ -283,50 +353,55 @@ class PoolBackwardExplorer(_PoolExplorer):
                                           style={"button_width": "150px",
                                                  "description_width": "40px"})
         self.ties.add_class("cnnviz-ties")
-        h, w = x.shape
+        h, w = self.x_editor.shape
+        cells = [(r, c) for r in range(h) for c in range(w)]
+        cell = tuple(cell)
+        if cell not in cells:
+            raise ValueError(f"cell must be a (row, col) of X (0-based, X is {h}x{w}), got {cell}")
         self.cell_picker = widgets.ToggleButtons(
-            options=[(f"x{views.subscript(views.cell_name('', r, c))}", (r, c))
-                     for r in range(h) for c in range(w)],
-            value=tuple(cell), description="meet at",
+            options=[(f"x{views.subscript(views.cell_name('', r, c))}", (r, c)) for r, c in cells],
+            value=cell, description="meet at",
             style={"button_width": "52px", "description_width": "60px"})
         self.cell_picker.add_class("cnnviz-cell-picker")
-        self._recompute_quietly()
-        own_player = self.add_player("X′")
-        self.step_view = _html("cnnviz-pool-step")
-        self.dx_view = _html("cnnviz-pool-dx")
-        self.meeting_view = _html("cnnviz-pool-meeting")
-        self.formula_view = _math("cnnviz-pool-local-formula")
-        self.ties_view_html = _html("cnnviz-pool-ties")
-        self.overwrite_view = _html("cnnviz-pool-overwrite")
+        self._kinds = {}  # stage -> one of KINDS
+        self.stage = self._stage_of("root", "cnnviz-pool-backward-stage")
         for editor in (self.x_editor, self.dy_editor):
             editor.on_change(self.refresh)
-        self._keep_twins_in_step(x=self.x_editor, dy=self.dy_editor)
         self.ties.observe(self.refresh, names="value")
-        self.cell_picker.observe(self._render_meeting, names="value")
-        self.root = self._section(self.step_view, self.formula_view, self.dx_view,
-                                  self.cell_picker, self.meeting_view, player=own_player)
-        self._first_section_built = True
+        self.cell_picker.observe(self.refresh, names="value")
+        self.editors = _wrap(self.dy_editor, self.x_editor)
+        self.root = Section(self, [self.editors, self.ties, self.cell_picker], [self.stage],
+                            "max pooling backward", "cnnviz-pool-backward")
         self.refresh()
 
-    def _section(self, *parts, player=None):
-        """The editors (twins after the first section), the ties switch, a player (a new
-        one unless given), ``parts``."""
-        editors = _wrap(self._editor("dy"), self._editor("x"))
-        player = player if player is not None else self.add_player("X′")
-        return self._box([editors, self.ties, player, *parts, self.message],
-                         "cnnviz-pool-backward")
+    def _stage_of(self, kind, css_class):
+        stage = self.new_stage(css_class=css_class)
+        self._kinds[stage] = kind
+        return stage
 
-    def _primary_editors(self):
-        return {"x": self.x_editor, "dy": self.dy_editor}
+    def _section(self, kind, css_class, what, pick_cell=False, step=None):
+        stage = self._stage_of(kind, css_class)
+        self.refresh()
+        self._asked_step(stage, step)
+        controls = [self.editors, self.ties] + ([self.cell_picker] if pick_cell else [])
+        return Section(self, controls, [stage], what, "cnnviz-pool-backward")
 
     # --- state --------------------------------------------------------------------------
     @property
     def x(self):
         return self.x_editor.value
 
+    @x.setter
+    def x(self, values):
+        self.x_editor.value = values  # every entry checked first: a ValueError moves nothing
+
     @property
     def dy(self):
         return self.dy_editor.value
+
+    @dy.setter
+    def dy(self, values):
+        self.dy_editor.value = values
 
     @property
     def policy(self):
@@ -334,7 +409,7 @@ class PoolBackwardExplorer(_PoolExplorer):
 
     @property
     def dx(self):
-        """The whole ∂L/∂X (the last step's running total)."""
+        """The whole ∂L/∂X of the last values that worked (the last step's running total)."""
         return self.trace[-1].dX if self.trace else None
 
     @property
@@ -342,105 +417,145 @@ class PoolBackwardExplorer(_PoolExplorer):
         return self.trace[-1].wins if self.trace else None
 
     def _recompute(self):
-        self.trace = steps.pool_backward_steps(self.dy, self.x, self.size, self.stride,
-                                               self.policy)
-        self._set_n_steps(len(self.trace))
+        x, dy, policy = _finite(self.x, "x"), _finite(self.dy, "∂L/∂y"), self.policy
+        if self._same_trace(dy, x, policy):
+            return  # e.g. only the cell picker moved: the trace and its parts are kept
+        trace = steps.pool_backward_steps(dy, x, self.size, self.stride, policy)
+        _check_results(**{"∂L/∂X": trace[-1].dX})
+        self.trace, self._good, self._comparisons, self._made = trace, (dy, x, policy), {}, {}
 
-    def _compare_pitfalls(self):
-        """The overwrite bug and the three tie policies, for the sections that show them.
-        Worked out when first asked for: those sections' views wait for their batch."""
-        args, policy = (self.dy, self.x, self.size, self.stride), self.policy
-        self._pitfalls = _Pitfalls(
-            functools.cache(lambda: pitfalls.maxpool2d_backward_overwrite_steps(*args, policy)),
-            functools.cache(lambda: pitfalls.compare_overwrite(*args, policy)),
-            functools.cache(lambda: pitfalls.compare_ties(*args)))
+    def _same_trace(self, dy, x, policy):
+        """Whether the last trace that worked was made from these very values."""
+        if self._good is None or not self.trace:
+            return False
+        good_dy, good_x, good_policy = self._good
+        return (policy == good_policy and dy.shape == good_dy.shape
+                and x.shape == good_x.shape and np.array_equal(dy, good_dy)
+                and np.array_equal(x, good_x))
+
+    def _pitfall(self, name):
+        """A comparison of the pitfalls sections for the last values that worked, worked out
+        once per state and only when asked for (a section that shows none costs nothing)."""
+        if self._good is None:
+            return None
+        if name not in self._comparisons:
+            dy, x, policy = self._good
+            args = (dy, x, self.size, self.stride)
+            self._comparisons[name] = {
+                "wrong_steps": lambda: pitfalls.maxpool2d_backward_overwrite_steps(*args, policy),
+                "overwrite": lambda: pitfalls.compare_overwrite(*args, policy),
+                "ties": lambda: pitfalls.compare_ties(*args),
+            }[name]()
+        return self._comparisons[name]
 
     @property
     def wrong_steps(self):
-        """The overwrite bug's trace (``=`` instead of ``+=``), for the current state."""
-        return self._pitfalls.wrong_steps() if self._pitfalls else []
+        """The overwrite bug's running ∂L/∂X (``=`` instead of ``+=``), one per window."""
+        return self._pitfall("wrong_steps") or []
 
     @property
     def overwrite(self):
-        """``pitfalls.compare_overwrite`` for the current state."""
-        return self._pitfalls.overwrite() if self._pitfalls else None
+        """``pitfalls.compare_overwrite`` for the current values."""
+        return self._pitfall("overwrite")
 
     @property
     def tie_comparison(self):
-        """``pitfalls.compare_ties`` for the current state."""
-        return self._pitfalls.ties() if self._pitfalls else None
+        """``pitfalls.compare_ties`` for the current values."""
+        return self._pitfall("ties")
 
-    # --- rendering ----------------------------------------------------------------------
-    def _render(self):
-        # The running ∂L/∂X and the step first (the main section), then the comparisons.
-        self._render_main_step()
-        self._compare_pitfalls()
-        self._render_other_steps()
-        comparison, policy = self._pitfalls.ties, self.policy
-        self._show(self.ties_view_html, lambda: pool_views.ties_panels(comparison(), policy))
+    # --- frames -------------------------------------------------------------------------
+    def _parts(self, name, t):
+        """One part of frame t, made once per trace however many stages show it and however
+        often a refresh keeps the trace (the meeting part: once per trace and picked cell)."""
+        cell = self.cell_picker.value
+        key = (name, t, cell) if name == "meeting" else (name, t)
+        if key not in self._made:
+            step, (dy, x, policy) = self.trace[t], self._good
+            if name == "step":
+                html = pool_views.pool_step_panels(step, dy, x)
+            elif name == "local-formula":
+                html = _math(formulas.pool_local_grad_formula(
+                    step.i, step.j, x.shape, self.size, self.stride, policy,
+                    values=dict(x=x, dy=dy)))
+            elif name == "dx":
+                html = pool_views.pool_dx_panels(self.trace, t, x.shape, won=self._won()[t])
+            else:
+                html = self._once(("meeting", cell), lambda: pool_views.meeting_panels(
+                    self.trace, cell, won=self._won()))[t]
+            self._made[key] = _bare_part(f"cnnviz-pool-{name}", html)
+        return self._made[key]
 
-    def _render_step(self, *_):
-        self._render_main_step()
-        self._render_other_steps()
+    def _once(self, key, make):
+        """``make()`` once per trace."""
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
 
-    def _render_main_step(self):
-        if not self.trace:
-            return
-        trace, t, x, dy = self.trace, self._shown(), self.x, self.dy
-        step, size, stride, policy = trace[t], self.size, self.stride, self.policy
-        self._show(self.dx_view, lambda: pool_views.pool_dx_panels(trace, t, x.shape))
-        self._show(self.step_view, lambda: pool_views.pool_step_panels(step, dy, x))
-        self._show(self.formula_view, lambda: _display_math(formulas.pool_local_grad_formula(
-            step.i, step.j, x.shape, size, stride, policy, values=dict(x=x, dy=dy))))
+    def _won(self):
+        """``winners_by_step`` of the trace, once per trace."""
+        return self._once("won", lambda: pool_views.winners_by_step(self.trace))
 
-    def _render_other_steps(self):
-        if not self.trace:
-            return
-        t = self._shown()
-        step, n, bug = self.trace[t], len(self.trace), self._pitfalls
-        self._show(self.overwrite_view, lambda: pool_views.overwrite_panels(
-            step.dX, bug.wrong_steps()[t], step, bug.overwrite(), n))
-        self._render_meeting()
+    def _step_parts(self, t):
+        return tuple(self._parts(name, t) for name in ("step", "local-formula", "dx"))
 
-    def _render_meeting(self, *_):
-        if not self.trace:
-            return
-        trace, t, cell = self.trace, self._shown(), self.cell_picker.value
-        self._show(self.meeting_view, lambda: pool_views.meeting_panel(trace, t, cell))
+    def _meeting_part(self, t):
+        return self._parts("meeting", t)
+
+    def _kind_frames(self, kind):
+        n = len(self.trace)
+        if kind == "root":
+            return ["".join((*self._step_parts(t), self._meeting_part(t))) for t in range(n)]
+        if kind == "steps":
+            return ["".join(self._step_parts(t)) for t in range(n)]
+        if kind == "meeting":
+            return [self._meeting_part(t) for t in range(n)]
+        if kind == "ties":
+            comparison = self.tie_comparison
+            _check_results(**{"Σ∂L/∂X": list(comparison.sum_dx.values())})
+            ties = self._once("ties", lambda: _bare_part(
+                "cnnviz-pool-ties", pool_views.ties_panels(comparison, self._good[2])))
+            return [self._parts("step", t) + ties for t in range(n)]
+        wrong, comparison = self.wrong_steps, self.overwrite
+        _check_results(**{"∂L/∂X with =": wrong[-1], "the gradient lost": comparison.sum_lost})
+
+        def overwrite_frames():
+            sums = pool_views.overwrite_sums_text(comparison, n)
+            return [_bare_part("cnnviz-pool-overwrite", pool_views.overwrite_panels(
+                step.dX, wrong[t], step, comparison, n, sums=sums))
+                for t, step in enumerate(self.trace)]
+        return list(self._once("overwrite", overwrite_frames))
+
+    def _frames(self):
+        captions = _window_captions(self.trace)
+        return {stage: (self._kind_frames(kind), captions) for stage, kind in self._kinds.items()}
 
     # --- sections for the notebook ------------------------------------------------------
-    def steps_view(self):
+    def steps_view(self, step=None):
         """The step-by-step part alone: window, mask, local gradient, running ∂L/∂X."""
-        return _View(self._section(self.step_view, self.formula_view, self.dx_view), self,
-                     lambda: self.step_view.value + self.dx_view.value,
-                     "window by window: mask, local gradient, running ∂L/∂X")
+        return self._section("steps", "cnnviz-pool-steps",
+                             "window by window: mask, local gradient, running ∂L/∂X", step=step)
 
-    def meeting(self):
+    def meeting(self, step=None):
         """Every window covering the picked cell and what it sends there."""
-        return _View(self._section(self.cell_picker, self.meeting_view), self,
-                     lambda: self.meeting_view.value, "contributions meeting at one input")
+        return self._section("meeting", "cnnviz-pool-meeting-stage",
+                             "contributions meeting at one input", pick_cell=True, step=step)
 
-    def ties_view(self):
-        """The ties switch: ∂L/∂X and Σ∂L/∂X against Σ∂L/∂Y for each policy, under the
-        current window's mask (which the switch changes when the window has a tie)."""
-        return _View(self._section(self.step_view, self.ties_view_html), self,
-                     lambda: self.step_view.value + self.ties_view_html.value,
-                     "ties: first, all, split")
+    def ties_view(self, step=None):
+        """The ties switch: at each window its mask, and below ∂L/∂X and Σ∂L/∂X against
+        Σ∂L/∂Y for each policy. ``step``: the window to start at (0-based)."""
+        return self._section("ties", "cnnviz-pool-ties-stage", "ties: first, all, split",
+                             step=step)
 
-    def overwrite_bug(self):
-        """``+=`` against ``=``, running side by side with the player."""
-        return _View(self._section(self.overwrite_view), self,
-                     lambda: self.overwrite_view.value, "the overwrite bug (= instead of +=)")
+    def overwrite_bug(self, step=None):
+        """``+=`` against ``=``, window by window."""
+        return self._section("overwrite", "cnnviz-pool-overwrite-stage",
+                             "the overwrite bug (= instead of +=)", step=step)
 
     def summary(self):
-        if not self.trace:
-            return "PoolBackwardExplorer: no result (see the message)"
+        if self.error or not self.trace:
+            return f"PoolBackwardExplorer: {self.error or 'no result yet'}"
         c = self.tie_comparison
         return (f"PoolBackwardExplorer (ties: {self.policy}): dL/dX = {_matrix_text(self.dx)}, "
                 f"windows won = {_matrix_text(self.wins)}, "
-                f"sum dL/dX = {views.format_number(c.sum_dx[self.policy])}, "
-                f"sum dL/dY = {views.format_number(c.sum_dy)}")
-
-    def static_html(self):
-        return self.step_view.value + self.formula_view.value + self.dx_view.value + \
-            self.meeting_view.value
+                f"sum dL/dX = {_number(c.sum_dx[self.policy])}, "
+                f"sum dL/dY = {_number(c.sum_dy)}")

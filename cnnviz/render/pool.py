@@ -22,6 +22,7 @@ import numpy as np
 from ..derivation.formulas import format_number
 from .conv import (
     STYLE,
+    _shown_number,
     cell_name,
     conv_output_panel,
     gradient_panel,
@@ -39,14 +40,18 @@ __all__ = [
     "window_coverage",
     "windows_mode_text",
     "windows_map_svg",
-    "pool_windows_panels",
+    "windows_step_views",
+    "windows_coverage_panels",
     "output_size_latex",
     "mask_panel",
     "local_grad_panel",
     "pool_step_panels",
     "pool_dx_panels",
+    "winners_by_step",
     "meeting_panel",
+    "meeting_panels",
     "ties_panels",
+    "overwrite_sums_text",
     "overwrite_panels",
 ]
 
@@ -202,26 +207,32 @@ def windows_mode_text(size, stride, n_windows=None):
     return f"size {kh}×{kw}, stride {sh}×{sw}"
 
 
-def windows_map_svg(trace, shape, current, cell=50):
+def windows_map_svg(trace, shape, current=None, cell=50):
     """An SVG of x's grid with every window drawn as a numbered outline.
 
-    Windows are inset by a few pixels each so overlapping edges stay apart; the current
-    window is drawn last, thick and dashed, labelled "◀ X′k". Skipped cells are hatched.
+    Windows are inset by a few pixels each so overlapping edges stay apart; cells in no
+    window are hatched. ``current`` (a step index, or None): that window is drawn last,
+    thick and dashed.
     """
     h, w = shape
     pad = 6
     cover = window_coverage(trace, shape)
+    grid = "".join(f"M{pad},{pad + r * cell}h{w * cell}" for r in range(1, h)) + "".join(
+        f"M{pad + c * cell},{pad}v{h * cell}" for c in range(1, w))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w * cell + 2 * pad}" '
         f'height="{h * cell + 2 * pad}" role="img" aria-label="window positions">',
         '<defs><pattern id="cv-hatch" width="8" height="8" patternUnits="userSpaceOnUse">'
         '<path d="M0,8 L8,0" stroke="#888" stroke-width="1.5"/></pattern></defs>',
+        f'<rect x="{pad}" y="{pad}" width="{w * cell}" height="{h * cell}" fill="#fff"/>',
     ]
-    for (r, c), ks in cover.items():
-        fill = "#fff" if ks else "url(#cv-hatch)"
-        parts.append(f'<rect x="{pad + c * cell}" y="{pad + r * cell}" width="{cell}" '
-                     f'height="{cell}" fill="{fill}" stroke="#bbb" stroke-width="1"/>')
+    parts += [f'<rect x="{pad + c * cell}" y="{pad + r * cell}" width="{cell}" '
+              f'height="{cell}" fill="url(#cv-hatch)"/>'
+              for (r, c), ks in cover.items() if not ks]
+    parts.append(f'<path d="{grid}M{pad},{pad}h{w * cell}v{h * cell}h-{w * cell}z" '
+                 'fill="none" stroke="#bbb"/>')
     dashes = ["", "6,3", "2,3", "9,3,2,3"]
+    outlines, numbers = [], []
     for step in trace:
         inset = 3 + 4 * ((step.k - 1) % 3)
         x0 = pad + int(step.cols[0]) * cell + inset
@@ -230,12 +241,13 @@ def windows_map_svg(trace, shape, current, cell=50):
         height = len(step.rows) * cell - 2 * inset
         dash = dashes[(step.k - 1) % len(dashes)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<rect class="cv-map-window" data-window="{step.k}" x="{x0}" y="{y0}" '
-                     f'width="{max(width, 4)}" height="{max(height, 4)}" fill="none" '
-                     f'stroke="#1d4ed8" stroke-width="2"{dash_attr}/>')
-        parts.append(f'<text x="{x0 + 4}" y="{y0 + 16}" font-size="15" font-weight="700" '
-                     f'fill="#1e3a8a">{step.k}</text>')
-    if trace:
+        outlines.append(f'<rect class="cv-map-window" data-window="{step.k}" x="{x0}" '
+                        f'y="{y0}" width="{max(width, 4)}" height="{max(height, 4)}"'
+                        f"{dash_attr}/>")
+        numbers.append(f'<text x="{x0 + 4}" y="{y0 + 16}">{step.k}</text>')
+    parts.append(f'<g fill="none" stroke="#1d4ed8" stroke-width="2">{"".join(outlines)}</g>'
+                 f'<g font-size="15" font-weight="700" fill="#1e3a8a">{"".join(numbers)}</g>')
+    if trace and current is not None:
         step = trace[current]
         x0, y0 = pad + int(step.cols[0]) * cell, pad + int(step.rows[0]) * cell
         parts.append(f'<rect class="cv-map-current" x="{x0}" y="{y0}" '
@@ -245,32 +257,119 @@ def windows_map_svg(trace, shape, current, cell=50):
     return "".join(parts)
 
 
-def pool_windows_panels(trace, current, x, size, stride):
-    """The input with the current window and how many windows cover each cell, a map of
-    every window, and the whole output Y with the current y_ij marked."""
+def _plain_cells(values, symbol, classes):
+    """{(r, c): (data-cell name, number shown, class attribute or '')}, once per picture."""
+    return {(r, c): (cell_name(symbol, r, c), _shown_number(v),
+                     f' class="{classes[(r, c)]}"' if (r, c) in classes else "")
+            for (r, c), v in np.ndenumerate(np.asarray(values, dtype=float))}
+
+
+def _compact_cell(name, shown, css="", mark=None, note=None):
+    """A cell of a compact table: the number (no label), ``data-cell`` / ``data-value`` for
+    reading it back, an optional text mark and note."""
+    mark_html = f'<span class="cv-mark">{mark}</span>' if mark else ""
+    note_html = f'<div class="cv-note">{note}</div>' if note else ""
+    return f'<td{css} data-cell="{name}" data-value="{shown}">{mark_html}{shown}{note_html}</td>'
+
+
+def _compact_rows(cells, shape):
+    """The rows of a compact table from {(r, c): cell HTML}, its numbers large and bold as a
+    whole (not cell by cell)."""
+    rows = "".join("<tr>" + "".join(cells[(r, c)] for c in range(shape[1])) + "</tr>"
+                   for r in range(shape[0]))
+    return f'<div style="font-size:1.3em;font-weight:700"><table class="cv-m">{rows}</table></div>'
+
+
+def _compact_table(values, symbol, classes=None, notes=None):
+    """A compact table: numbers only, no cell labels; ``notes`` under some numbers."""
+    values = np.asarray(values, dtype=float)
+    notes = notes or {}
+    cells = {cell: _compact_cell(name, shown, css, note=notes.get(cell))
+             for cell, (name, shown, css) in _plain_cells(values, symbol, classes or {}).items()}
+    return _compact_rows(cells, values.shape)
+
+
+def windows_step_views(trace, x, styled=True):
+    """One compact view per step: y_ij = max(X′k), and X (numbers only) with window X′k
+    outlined (▣), its maximum marked "max" (ties "tie") and cells no window reads dotted.
+
+    What every step shares (the cells, the skipped ones) is worked out once per trace.
+    ``styled=False`` leaves out the stylesheet (frames of a stage, which carries it once).
+
+    >>> from cnnviz import steps
+    >>> from cnnviz.render import conv as views
+    >>> x = [[1, 3, 2], [4, 8, 1], [0, 5, 9]]
+    >>> y, shown_x = views.shown_tables(windows_step_views(steps.pool_forward_steps(x), x)[3])
+    >>> y, shown_x["x33"]
+    ({'y22': '9'}, '9')
+    """
+    x = np.asarray(x, dtype=float)
+    cover = window_coverage(trace, x.shape)
+    skipped = {cell: "cv-pad" for cell, ks in cover.items() if not ks}
+    plain = _plain_cells(x, "x", skipped)
+    base = {cell: _compact_cell(*parts) for cell, parts in plain.items()}
+    legend = "▣ = in the window; max = its maximum"
+    if skipped:
+        legend += "; dotted = in no window"
+    style = STYLE if styled else ""
+    views = []
+    for step in trace:
+        chosen, tied = tuple(step.argmax), False
+        cells = dict(base)
+        for cell, mn in _window_cells(step).items():
+            name, shown, _ = plain[cell]
+            if cell == chosen:
+                cells[cell] = _compact_cell(name, shown, ' class="cv-max"', "max")
+            elif step.window[mn] == step.y:
+                cells[cell], tied = _compact_cell(name, shown, ' class="cv-win"', "tie"), True
+            else:
+                cells[cell] = _compact_cell(name, shown, ' class="cv-win"', "▣")
+        shown = _shown_number(step.y)
+        result = (f'<table class="cv-sum"><tr><td>{_name("y", step.i, step.j)} = '
+                  f"max({window_name(step.k)}) =</td>"
+                  f'<td data-cell="{cell_name("y", step.i, step.j)}" data-value="{shown}">'
+                  f"<b>{shown}</b></td></tr></table>")
+        views.append(
+            f'{style}<div class="cnnviz-view cv-compact"><div class="cv-panel">{result}'
+            f'{_compact_rows(cells, x.shape)}<div class="cv-caption">{legend}'
+            f'{"; tie = equal to it" if tied else ""}</div></div></div>')
+    return views
+
+
+def windows_coverage_panels(trace, x, size, stride):
+    """What a whole trace does, in one view: overlapping / tiling / skipping in words, X with
+    how many windows read each cell ("in n", "skipped"), a map of every window, and Y.
+
+    >>> from cnnviz import steps
+    >>> from cnnviz.render import conv as views
+    >>> x = [[1, 3, 2], [4, 8, 1], [0, 5, 9]]
+    >>> view = windows_coverage_panels(steps.pool_forward_steps(x), x, (2, 2), (1, 1))
+    >>> views.shown_tables(view)[1]
+    {'y11': '8', 'y12': '8', 'y21': '8', 'y22': '9'}
+    >>> "in 4" in view
+    True
+    """
     x = np.asarray(x, dtype=float)
     cover = window_coverage(trace, x.shape)
     notes = {cell: (f"in {len(ks)}" if ks else "skipped") for cell, ks in cover.items()}
     skipped = {cell: "cv-pad" for cell, ks in cover.items() if not ks}
-    step = trace[current]
-    inputs = pool_input_panel(step, x, title=f"X ({x.shape[0]}×{x.shape[1]})", notes=notes,
-                              classes=skipped)
-    at = (step.i, step.j)
+    h, w = x.shape
+    inputs = panel(f"X ({h}×{w}): windows reading each cell",
+                   _compact_table(x, "x", classes=skipped, notes=notes),
+                   "under each number: how many windows read the cell; "
+                   "skipped (dotted) = in no window")
+    windows = panel("The only window" if len(trace) == 1 else f"All {len(trace)} windows",
+                    windows_map_svg(trace, x.shape),
+                    "each outline is one window, numbered row by row; hatched = in no window")
     out = trace[-1].Y
-    output = panel(f"Y ({out.shape[0]}×{out.shape[1]})",
-                   matrix_table(out, "y", classes={at: "cv-cur"}, marks={at: "◀"}),
-                   f"◀ dashed = {_name('y', *at)} = max({window_name(step.k)})")
-    windows = panel("The only window" if len(trace) == 1 else f"All {len(trace)} windows", windows_map_svg(trace, x.shape, current),
-                    f"each outline is one window, numbered row by row; thick red dashed = "
-                    f"{window_name(step.k)}, the current one; hatched = in no window")
-    under = ("under each number: how many windows read the cell; "
-             "skipped (dotted) = in no window")
+    output = panel(f"Y ({out.shape[0]}×{out.shape[1]})", _compact_table(out, "y"),
+                   "y<sub>ij</sub> = the maximum of window X′<sub>k</sub>, row by row")
     mode = windows_mode_text(size, stride, len(trace))
     if skipped and stride[0] <= size[0]:
         mode += (" The last rows or columns do not fill a whole window: they are skipped "
                  "(the floor in the formula drops the remainder).")
-    return _view(_line(mode),
-                 f'<div class="cv-row">{inputs}{windows}{output}</div>', _line(under))
+    return (f'{STYLE}<div class="cnnviz-view cv-compact">{_line(mode)}'
+            f'<div class="cv-row">{inputs}{windows}{output}</div></div>')
 
 
 def output_size_latex(in_shape, size, stride, out_shape):
@@ -319,20 +418,28 @@ def pool_step_panels(step, dy, x):
                mask_panel(step), local_grad_panel(step))
 
 
-def _winners_so_far(trace, upto):
-    """{(r, c): [k, ...]}: the windows among steps 0..upto whose mask picked each cell."""
-    found = {}
-    for step in trace[: upto + 1]:
+def winners_by_step(trace):
+    """For each step t, {(r, c): [k, ...]}: the windows among steps 0..t whose mask picked
+    each cell (worked out once for the whole trace)."""
+    found, by_step = {}, []
+    for step in trace:
         for cell, (m, n) in _window_cells(step).items():
             if step.mask[m, n] > 0:
-                found.setdefault(cell, []).append(step.k)
-    return found
+                found[cell] = found.get(cell, []) + [step.k]
+        by_step.append(dict(found))
+    return by_step
 
 
-def pool_dx_panels(trace, upto, shape):
+def _winners_so_far(trace, upto):
+    """{(r, c): [k, ...]}: the windows among steps 0..upto whose mask picked each cell."""
+    return winners_by_step(trace[: upto + 1])[-1] if trace else {}
+
+
+def pool_dx_panels(trace, upto, shape, won=None):
     """Step ``upto`` ADDS its local gradient into ∂L/∂X: what is added, the running total.
 
-    Each running cell notes how many windows it has won so far and which ones.
+    Each running cell notes how many windows it has won so far and which ones (``won``:
+    ``winners_by_step(trace)[upto]``, if worked out already).
     """
     step = trace[upto]
     window = _window_cells(step)
@@ -341,7 +448,7 @@ def pool_dx_panels(trace, upto, shape):
     add_cls.update({cell: "cv-max" for cell in chosen})
     added = matrix_table(step.dx_add, "∂L/∂x", classes=add_cls,
                          marks={cell: ("max" if cell in chosen else "▣") for cell in window})
-    won = _winners_so_far(trace, upto)
+    won = _winners_so_far(trace, upto) if won is None else won
     notes = {}
     for r in range(shape[0]):
         for c in range(shape[1]):
@@ -360,14 +467,15 @@ def pool_dx_panels(trace, upto, shape):
     )
 
 
-def meeting_panel(trace, upto, cell):
-    """Every window that covers ``cell`` and what it sends there (the x22 meeting point).
+def meeting_panels(trace, cell, won=None):
+    """``meeting_panel`` for every step of the trace, each window's row worked out once.
 
-    Windows after step ``upto`` are listed as not yet added.
+    won : ``winners_by_step(trace)``, if worked out already.
     """
     r, c = cell
     target = _d("x", r, c)
-    lines, terms = [], []
+    won = winners_by_step(trace) if won is None else won
+    covering = []  # (t, row once added, row before, term)
     for t, step in enumerate(trace):
         window = _window_cells(step)
         if cell not in window:
@@ -375,31 +483,40 @@ def meeting_panel(trace, upto, cell):
         m, n = window[cell]
         k = window_name(step.k)
         grad = _d("y", step.i, step.j)
-        if t > upto:
-            lines.append(f"<tr><td>{k}</td><td colspan='3' style='text-align:left'>"
-                         f"<i>step {step.k}: not added yet</i>"
-                         "</td></tr>")
-            continue
         if step.mask[m, n] > 0:
             where = f"max here ✔ (M = {format_number(step.mask[m, n])})"
         else:
             maxima = [_name("x", *p) for p in sorted(_chosen_cells(step))]
             where = f"max at {', '.join(maxima)} (M = 0)"
-        lines.append(
-            f"<tr><td>{k}</td><td style='text-align:left'>{where}</td>"
-            f"<td>{grad} · {format_number(step.mask[m, n])}"
-            f"</td><td>= <b>{format_number(step.local_grad[m, n])}</b></td></tr>")
-        terms.append(_paren(step.local_grad[m, n]))
-    total = trace[upto].dX[r, c]
-    from_ = [window_name(k) for k in _winners_so_far(trace, upto).get(cell, [])]
-    reached = f"from {', '.join(from_)}" if from_ else "no window has picked it yet"
-    body = (f'<table class="cv-sum">{"".join(lines)}</table>'
-            f'<div class="cv-sum" style="margin-top:6px"><b>{target}</b> so far = '
-            f'{" + ".join(terms) or "0"} = <b data-total="{format_number(total)}">'
-            f"{format_number(total)}</b></div>")
-    return _view(panel(f"Meeting at {_name('x', r, c)}: every window that covers it", body,
-                       f"{_name('x', r, c)} receives gradient {reached}; "
-                       "windows that overlap ADD their contributions"))
+        added = (f"<tr><td>{k}</td><td style='text-align:left'>{where}</td>"
+                 f"<td>{grad} · {format_number(step.mask[m, n])}"
+                 f"</td><td>= <b>{format_number(step.local_grad[m, n])}</b></td></tr>")
+        later = (f"<tr><td>{k}</td><td colspan='3' style='text-align:left'>"
+                 f"<i>step {step.k}: not added yet</i></td></tr>")
+        covering.append((t, added, later, _paren(step.local_grad[m, n])))
+    title = f"Meeting at {_name('x', r, c)}: every window that covers it"
+    views = []
+    for upto in range(len(trace)):
+        lines = "".join(added if t <= upto else later for t, added, later, _ in covering)
+        terms = [term for t, _, _, term in covering if t <= upto]
+        total = format_number(trace[upto].dX[r, c])
+        from_ = [window_name(k) for k in won[upto].get(cell, [])]
+        reached = f"from {', '.join(from_)}" if from_ else "no window has picked it yet"
+        body = (f'<table class="cv-sum">{lines}</table>'
+                f'<div class="cv-sum" style="margin-top:6px"><b>{target}</b> so far = '
+                f'{" + ".join(terms) or "0"} = <b data-total="{total}">{total}</b></div>')
+        views.append(_view(panel(title, body,
+                                 f"{_name('x', r, c)} receives gradient {reached}; "
+                                 "windows that overlap ADD their contributions")))
+    return views
+
+
+def meeting_panel(trace, upto, cell):
+    """Every window that covers ``cell`` and what it sends there (the x22 meeting point).
+
+    Windows after step ``upto`` are listed as not yet added.
+    """
+    return meeting_panels(trace, cell)[upto]
 
 
 # ---------------------------------------------------------------------------------------
@@ -440,19 +557,9 @@ def ties_panels(comparison, chosen):
     return _view(_line(head), f'<div class="cv-row">{"".join(blocks)}</div>')
 
 
-def overwrite_panels(right, wrong, step, comparison, n_steps):
-    """Running ∂L/∂X with ``+=`` (right) next to ``=`` (the bug) after window ``step.k``.
-
-    Cells where the bug differs are marked ✘ with the right value noted; below, the sums
-    after all windows (``comparison`` = ``pitfalls.compare_overwrite(...)``).
-    """
-    differ = {(r, c) for (r, c), v in np.ndenumerate(right) if not np.isclose(v, wrong[r, c])}
-    good = matrix_table(right, "∂L/∂x", marks={cell: "✔" for cell in differ})
-    bad = matrix_table(wrong, "∂L/∂x", classes={cell: "cv-cur" for cell in differ},
-                       marks={cell: "✘" for cell in differ},
-                       notes={cell: f"should be {format_number(right[cell])}" for cell in differ})
-    code = "<code style='font-size:1.1em'>dx[window] {op} grad · M</code>"
-    after = f"after window {step.k} of {n_steps}"
+def overwrite_sums_text(comparison, n_steps):
+    """The sums after all windows with ``+=`` and with ``=``, and what is lost (the same for
+    every step: worked out once). ``comparison`` = ``pitfalls.compare_overwrite(...)``."""
     c = comparison
     sums = (f"After all {n_steps} windows: Σ∂L/∂Y = <b>{format_number(c.sum_dy)}</b>; "
             f"Σ∂L/∂X = <b>{format_number(c.sum_correct)}</b> with <code>+=</code>, "
@@ -464,6 +571,25 @@ def overwrite_panels(right, wrong, step, comparison, n_steps):
     else:
         sums += (". Here the bug happens to give the right answer: no window wrote over a "
                  "non-zero gradient. Move a slider to see it fail.")
+    return sums
+
+
+def overwrite_panels(right, wrong, step, comparison, n_steps, sums=None):
+    """Running ∂L/∂X with ``+=`` (right) next to ``=`` (the bug) after window ``step.k``.
+
+    Cells where the bug differs are marked ✘ with the right value noted; below, the sums
+    after all windows (``comparison`` = ``pitfalls.compare_overwrite(...)``; ``sums``:
+    ``overwrite_sums_text(comparison, n_steps)``, if worked out already).
+    """
+    right = np.asarray(right, dtype=float)
+    differ = {(int(r), int(c)) for r, c in zip(*np.nonzero(~np.isclose(right, wrong)))}
+    good = matrix_table(right, "∂L/∂x", marks={cell: "✔" for cell in differ})
+    bad = matrix_table(wrong, "∂L/∂x", classes={cell: "cv-cur" for cell in differ},
+                       marks={cell: "✘" for cell in differ},
+                       notes={cell: f"should be {format_number(right[cell])}" for cell in differ})
+    code = "<code style='font-size:1.1em'>dx[window] {op} grad · M</code>"
+    after = f"after window {step.k} of {n_steps}"
+    sums = overwrite_sums_text(comparison, n_steps) if sums is None else sums
     panels = (_wide(panel("Right: " + code.format(op="+="), good,
                           after + "; ✔ = the bug gets this cell wrong"))
               + _wide(panel("The bug: " + code.format(op="="), bad,

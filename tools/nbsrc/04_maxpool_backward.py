@@ -174,8 +174,7 @@ np.array_equal(cnnviz.pitfalls.maxpool2d_backward_overwrite(dY4, X4, size=2, str
 X_tie = X.copy()
 X_tie[0, 2] = 8
 tied = cnnviz.PoolBackwardExplorer(X_tie, dY, ties="first")
-tied.player.step = 1  # the window X'2, which holds the tie
-tied.ties_view()
+tied.ties_view(step=1)  # start at the window X'2, which holds the tie
 
 # %% [markdown]
 # **The sum is a test every gradient must pass.** Add the same small $c$ to every entry of $X$. Every window's maximum
