@@ -5,6 +5,8 @@ cnnviz.render.conv.shown_tables) and compared with cnnviz's ops for the same set
 move gives each stage its frames in one message; bad settings show a message on every stage,
 raise nothing, and keep the last good frames and every other value the student set.
 """
+import itertools
+import json
 import re
 import subprocess
 import sys
@@ -49,7 +51,17 @@ def padded_grid(cells, symbol, shape, padding):
 
 def outlined(html, css="cv-win"):
     """data-cell names of the cells with the given class, in document order."""
-    return re.findall(rf'<td class="{css}(?: cv-pad)?" data-cell="([^"]*)"', html)
+    return re.findall(rf'<td class=[\'"]{css}(?: cv-pad)?[\'"] data-cell="([^"]*)"', html)
+
+
+def cut_out(frame, index=0):
+    """(row numbers, column numbers, how many cells are padding) of a compact table of a frame:
+    the numbers in its margins, as the student reads them."""
+    table = re.findall(r'<table class="cv-m">(.*?)</table>', frame, flags=re.S)[index]
+    head, *rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+    cols = [int(v) for v in re.findall(r"<th>(-?\d+)</th>", head)]
+    row_numbers = [int(re.match(r"<th>(-?\d+)</th>", row).group(1)) for row in rows]
+    return row_numbers, cols, table.count("cv-pad")
 
 
 def windows_reading(size, kernel, stride, padding, dilation):
@@ -73,8 +85,8 @@ def count_shows(explorer):
 
 
 def stage_bytes(stage):
-    return (sum(len(f.encode("utf-8")) for f in stage.frames)
-            + sum(len(c.encode("utf-8")) for c in stage.captions))
+    """The bytes of a stage's message: its frames and captions as JSON (UTF-8)."""
+    return len(json.dumps(list(stage.frames) + list(stage.captions)).encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -110,22 +122,29 @@ def test_output_size_frames_show_the_ops_size_and_where_every_window_lands(h, w,
     rows, cols = formula.split("cnnviz-math-line")[1:3]
     assert re.search(rf"<mn>1</mn><mo>=</mo><mn>{ho}</mn>", rows)
     assert re.search(rf"<mn>1</mn><mo>=</mo><mn>{wo}</mn>", cols)
+    # what every window shares, once: the padded grid with how many windows read each cell
+    overview = ex.grid_stage.frames
+    assert len(overview) == 1 and ex.grid_stage.captions == [""]
+    grid = table(overview[0], 0)
+    assert len(grid) == (h + 2 * p) * (w + 2 * p)
+    np.testing.assert_array_equal(named(grid, "x", (h, w)), windows_reading((h, w), k, s, p, d))
+    # the output numbers every y_ij by its window, row-major
+    np.testing.assert_array_equal(named(table(overview[0], 1), "y", (ho, wo)),
+                                  np.arange(1, ho * wo + 1).reshape(ho, wo))
     for t in range(ho * wo):
         frame = ex.stage.frames[t]
-        # the padded grid: each input cell with how many windows read it
-        grid = table(frame, 0)
-        assert len(grid) == (h + 2 * p) * (w + 2 * p)
-        np.testing.assert_array_equal(named(grid, "x", (h, w)), windows_reading((h, w), k, s, p, d))
-        # the output numbers every y_ij by its window, row-major
-        np.testing.assert_array_equal(named(table(frame, 1), "y", (ho, wo)),
-                                      np.arange(1, ho * wo + 1).reshape(ho, wo))
-        # window t+1 is outlined where steps puts it, and its output
         i, j = divmod(t, wo)
         r, c = steps.window_coordinates(i, j, k, s, p, d)
-        expected = [views.cell_name("x", rr, cc) if 0 <= rr < h and 0 <= cc < w
-                    else f"pad({rr + 1},{cc + 1})" for rr in r for cc in c]
-        assert outlined(frame) == expected
-        assert outlined(frame, "cv-cur") == [views.cell_name("y", i, j)]
+        # window t+1 cut out where steps puts it: its rows and columns in the margins
+        rows, cols, pads = cut_out(frame)
+        assert (rows, cols) == ((r + 1).tolist(), (c + 1).tolist())
+        assert pads == sum(not (0 <= rr < h and 0 <= cc < w) for rr in r for cc in c)
+        assert f"window #{t + 1} &rarr; {views._cell_label_html('y', i, j)}" in frame
+        # and the overview marks where it starts (its w11)
+        first = (views.cell_name("x", r[0], c[0]) if 0 <= r[0] < h and 0 <= c[0] < w
+                 else f"pad({r[0] + 1},{c[0] + 1})")
+        assert re.search(rf'data-cell="{re.escape(first)}" [^>]*>\d+<div class=\'cv-note\'>'
+                         rf"#{t + 1}</div>", overview[0])
         assert ex.stage.captions[t].startswith(f"window #{t + 1} of {ho * wo}: y")
 
 
@@ -133,7 +152,7 @@ def test_output_size_a_slider_move_sets_each_stages_frames_once():
     ex = OutputSizeExplorer()
     counts = count_shows(ex)
     ex.stride_slider.value = 1
-    assert list(counts.values()) == [1, 1]
+    assert list(counts.values()) == [1, 1, 1]
     assert ex.stage.n_steps == 25
 
 
@@ -141,9 +160,10 @@ def test_input_rows_that_no_window_reads_are_marked():
     ex = OutputSizeExplorer()
     set_output_size(ex, 6, 5, 3, 0, 2, 1)  # rows: (6 - 3) // 2 + 1 = 2 windows, row 6 unread
     assert ex.output_shape == (2, 2)
-    frame = ex.stage.frames[0]
+    frame = ex.grid_stage.frames[0]
     assert outlined(frame, "cv-unread") == [views.cell_name("x", 5, c) for c in range(5)]
     assert frame.count("✗ never read") == 5
+    assert all("never read" not in f for f in ex.stage.frames)
     facts = ex.formula_stage.frames[0]
     assert "The last 1 row of the padded input is never read" in facts
     assert "never read" not in facts.split("columns:")[1]
@@ -159,7 +179,7 @@ def test_a_kernel_larger_than_the_padded_input_shows_a_message_and_keeps_the_val
     assert all(stage.error == ex.error for stage in ex.stages)
     assert ex.settings == dict(size=(4, 6), kernel=5, padding=0, stride=1, dilation=1)
     # the formula shows why (a numerator of -1, no window along the rows), in one message
-    assert counts == {ex.formula_stage: 1, ex.stage: 0}
+    assert counts == {ex.formula_stage: 1, ex.grid_stage: 0, ex.stage: 0}
     formula = ex.formula_stage.frames[0]
     assert "<mo>−</mo><mn>1</mn>" in formula and "no window fits" in formula
     # the stepped picture keeps the last valid setting
@@ -183,7 +203,7 @@ def test_dilation_too_large_is_a_bad_setting_too():
 def test_the_notebooks_bad_example_shows_its_message_and_formula():
     ex = OutputSizeExplorer(height=3, width=3, kernel=5, padding=0, stride=1, dilation=1)
     assert "larger than the padded input 3x3" in ex.error
-    assert ex.stage.frames == [] and ex.stage.error == ex.error
+    assert ex.stage.frames == ex.grid_stage.frames == [] and ex.stage.error == ex.error
     assert ex.formula_stage.error == ex.error and "no window fits" in ex.formula_stage.frames[0]
     bundle = ex._repr_mimebundle_()
     assert "no output" in bundle["text/plain"]
@@ -210,7 +230,7 @@ def test_output_size_summary_and_static_html():
                                     "padding 1, stride 2, dilation 1 -> output 3x3 (9 windows)")
     assert "application/vnd.jupyter.widget-view+json" in bundle
     static = ex.root.static_html()  # what a saved notebook plays with no kernel
-    assert 'data-cell=\\"x11\\"' in static and "<math" in static
+    assert 'data-cell=\\"x11\\"' in static and "<math" in static and "window #9" in static
     assert {"cnnviz-explorer", "cnnviz-output-size"} <= set(ex.root.widget._dom_classes)
     assert all("cnnviz-slider" in s._dom_classes for s in ex.sliders.values())
     assert "cnnviz-slider-kernel" in ex.kernel_slider._dom_classes
@@ -219,9 +239,9 @@ def test_output_size_summary_and_static_html():
 # ---------------------------------------------------------------------------------------
 # Several channels, a batch
 # ---------------------------------------------------------------------------------------
-def channel_tables(ex, t=0):
-    """Per input channel: (X window table, W table, Z table) of step t's frame."""
-    tables = views.shown_tables(ex.stage.frames[t])
+def channel_tables(ex):
+    """Per input channel: (X table, W table, Z table) of the maps the steps share."""
+    tables = views.shown_tables(ex.maps_stage.frames[0])
     return [tables[3 * c: 3 * c + 3] for c in range(ex.x.shape[1])]
 
 
@@ -229,9 +249,9 @@ def as_floats(cells, symbol, shape):
     return named({k: float(v) for k, v in cells.items()}, symbol, shape)
 
 
-def sum_table(ex, t=0):
-    """The Y[n, f] table of step t's frame (the last table)."""
-    return named(table(ex.stage.frames[t], -1), "y", ex.y.shape[2:])
+def sum_table(ex):
+    """The Y[n, f] table of the maps the steps share (the last table)."""
+    return named(table(ex.maps_stage.frames[0], -1), "y", ex.y.shape[2:])
 
 
 @pytest.mark.parametrize("n, f", [(0, 0), (0, 1), (1, 0), (1, 1)])
@@ -254,21 +274,30 @@ def test_each_channel_map_and_their_sum_are_the_ops_output(n, f):
                                    f"Y[n={n + 1}, f={f + 1}]")
 
 
-def test_each_step_outlines_one_position_in_every_channel_at_once():
+def test_each_step_cuts_out_one_window_in_every_channel_and_adds_up_y():
     ex = MultiChannelExplorer()
-    y = ops.conv2d_forward(ex.x, ex.w, ex.b)[0, 0]
-    assert ex.stage.n_steps == 9
+    ex.filter_picker.value = 1
+    x, w, b = ex.x, ex.w, ex.b
+    y = ops.conv2d_forward(x, w, b)[0, 1]
+    assert ex.stage.n_steps == 9 and ex.maps_stage.n_steps == 1
     for t in range(9):
         frame = ex.stage.frames[t]
         i, j = divmod(t, 3)
-        window = [views.cell_name("x", i + m, j + n) for m in range(2) for n in range(2)]
-        assert outlined(frame) == window * 3  # the same window in each channel
-        assert outlined(frame, "cv-cur") == [views.cell_name("z", i, j)] * 3 + [
-            views.cell_name("y", i, j)]
-        arithmetic = views.shown_tables(frame)[-2]
-        assert arithmetic == {views.cell_name("y", i, j): views.format_number(y[i, j])}
+        tables = views.shown_tables(frame)
+        assert len(tables) == 4  # the window in each of the 3 channels, then the sum
+        for c in range(3):
+            assert cut_out(frame, c) == ([i + 1, i + 2], [j + 1, j + 2], 0)
+            window = [[float(tables[c][views.cell_name("x", i + m, j + n)]) for n in range(2)]
+                      for m in range(2)]
+            np.testing.assert_array_equal(window, x[0, c, i:i + 2, j:j + 2])
+        assert tables[3] == {views.cell_name("y", i, j): views.format_number(y[i, j])}
+        # the sum, line by line: each channel's z_ij (the op on that channel alone), then b
+        z = [ops.conv2d_forward(x[0, c], w[1, c], 0.0)[i, j] for c in range(3)]
+        shown = re.findall(r"<td>(-?[\d.]+)</td>", frame.split('class="cv-sum"')[1])
+        assert [float(v) for v in shown] == z + [b[1]]
+        assert y[i, j] == sum(z) + b[1]
         assert ex.stage.captions[t] == (f"step {t + 1} of 9: y{views.subscript(f'{i + 1}{j + 1}')} "
-                                        "of image 1, output channel 1")
+                                        "of image 1, output channel 2")
 
 
 def test_kernel_and_bias_sliders_edit_the_chosen_output_channel_only():
@@ -302,7 +331,7 @@ def test_setting_x_in_code_updates_every_stage():
     x = np.arange(2 * 3 * 16, dtype=float).reshape(2, 3, 4, 4) % 5
     counts = count_shows(ex)
     ex.x = x
-    assert counts[ex.stage] == counts[ex.batch_stage] == 1
+    assert counts[ex.stage] == counts[ex.batch_stage] == counts[ex.maps_stage] == 1
     assert counts[ex.shapes_stage] == 0  # the same shapes: nothing to send
     np.testing.assert_array_equal(sum_table(ex), ops.conv2d_forward(x, ex.w, ex.b)[0, 0])
     with pytest.raises(ValueError, match=r"x: expected shape \(2, 3, 4, 4\)"):
@@ -336,6 +365,9 @@ def test_multichannel_with_stride_and_padding():
     x_cells = channel_tables(ex)[0][0]
     assert "pad(0,0)" in x_cells and "pad(5,5)" in x_cells and len(x_cells) == 36
     np.testing.assert_array_equal(as_floats(x_cells, "x", (4, 4)), ex.x[0, 0])
+    # the last window starts at row and column 2*2 - 1 = 3 and reaches into the padding
+    assert cut_out(ex.stage.frames[-1]) == ([4, 5], [4, 5], 3)
+    assert "window: rows 4, 5, columns 4, 5" in ex.stage.frames[-1]
 
 
 def test_multichannel_a_kernel_edit_makes_only_its_channels_trace_again():
@@ -404,13 +436,39 @@ def test_strided_backward_steps_add_up_to_the_ops_gradient(stride, padding):
     dx, dw, _ = ops.conv2d_backward(dy, x, w, 0.0, stride, padding)
     trace = steps.conv_backward_steps(dy, x, w, 0.0, stride, padding)
     assert ex.stage.n_steps == ex.weights_stage.n_steps == len(trace)
+    kh, kw = w.shape
     for t, record in enumerate(trace):
-        np.testing.assert_array_equal(named(table(ex.stage.frames[t], 2), "x", x.shape), record.dX)
-        np.testing.assert_allclose(named(table(ex.weights_stage.frames[t], 2), "∂L/∂w", w.shape),
-                                   record.dW)
-        # what the step adds, on its window: ∂L/∂y_ij · W
-        added = np.array(list(table(ex.stage.frames[t], 1).values())).reshape(w.shape)
-        np.testing.assert_allclose(added, record.grad * w)
+        i, j = record.i, record.j
+        dy_name = "∂L/∂" + views.cell_name("y", i, j)
+        # ∂L/∂X: what flows back, then (if the frames have room) what it adds on the window,
+        # then the running total of the window's cells, cut out where steps puts the window
+        frame = ex.stage.frames[t]
+        tables = views.shown_tables(frame)
+        assert tables[0] == {dy_name: views.format_number(dy[i, j])}
+        assert cut_out(frame, -1)[:2] == ((record.rows + 1).tolist(), (record.cols + 1).tolist())
+        inside = [(m, n) for m in range(kh) for n in range(kw)
+                  if 0 <= record.rows[m] < x.shape[0] and 0 <= record.cols[n] < x.shape[1]]
+        running = table(frame, -1)
+        for m, n in inside:
+            name = views.cell_name("x", record.rows[m], record.cols[n])
+            assert running[name] == record.dX[record.rows[m], record.cols[n]]
+        if len(tables) == 3:
+            added = np.array(list(table(frame, 1).values())).reshape(w.shape)
+            np.testing.assert_allclose(added, record.grad * w)
+        # ∂L/∂W: the window of x times ∂L/∂y_ij, the running ∂L/∂W
+        frame = ex.weights_stage.frames[t]
+        assert views.shown_tables(frame)[0] == {dy_name: views.format_number(dy[i, j])}
+        window = np.array(list(table(frame, 1).values())).reshape(w.shape)
+        np.testing.assert_array_equal(window, record.window)
+        np.testing.assert_allclose(named(table(frame, -1), "∂L/∂w", w.shape), record.dW)
+    # the overviews: ∂L/∂Y as given and ∂L/∂X once all is added; X and ∂L/∂W
+    overview = ex.overview_stage.frames[0]
+    np.testing.assert_array_equal(named(table(overview, 0), "∂L/∂y", dy.shape), dy)
+    np.testing.assert_allclose(named(table(overview, 1), "x", x.shape), dx)
+    weights = ex.weights_overview_stage.frames[0]
+    np.testing.assert_array_equal(padded_grid(table(weights, 0), "x", x.shape, padding),
+                                  np.pad(x, padding))
+    np.testing.assert_allclose(named(table(weights, 1), "∂L/∂w", w.shape), dw)
     np.testing.assert_array_equal(ex.dx, dx)
     np.testing.assert_allclose(ex.dw, dw)
     # the full convolution: what is shown, cropped, is the backward pass, and the verdict says so
@@ -425,13 +483,18 @@ def test_the_padding_border_gets_gradient_that_is_dropped():
     ex = StridedBackwardExplorer()  # stride 2, padding 1
     ex.full_convolution()
     x, w, dy = ex.x, ex.w, ex.dy
-    last = ex.stage.frames[-1]
-    running = padded_grid(table(last, 2), "x", x.shape, 1)
+    overview = ex.overview_stage.frames[0]
+    running = padded_grid(table(overview, 1), "x", x.shape, 1)
     dxp = ops.conv2d_backward(dy, np.pad(x, 1), w, 0.0, 2, 0)[0]
     np.testing.assert_array_equal(running, dxp)
     np.testing.assert_array_equal(running[1:-1, 1:-1], ops.conv2d_backward(dy, x, w, 0.0, 2, 1)[0])
-    running_html = last.split("Running ∂L/∂X")[1]
-    assert len(re.findall(r'class="cv-mark">\+?⌫</span>', running_html)) == 7 * 7 - 5 * 5
+    running_html = overview.split("∂L/∂X after every step")[1]
+    assert len(re.findall(r"class='cv-mark'>⌫</span>", running_html)) == 7 * 7 - 5 * 5
+    # each step's running total of its window is the padded total so far
+    last = ex.stage.frames[-1]
+    assert cut_out(last, -1) == ([4, 5, 6], [4, 5, 6], 5)
+    np.testing.assert_array_equal(list(table(last, -1).values()), dxp[4:, 4:].ravel())
+    assert table(last, -1)["x55"] == dxp[5, 5] and table(last, -1)["pad(6,6)"] == dxp[6, 6]
     full = padded_grid(table(ex.full_stage.frames[0], 2), "x", x.shape, 1)
     np.testing.assert_allclose(full, dxp)
     # the first window starts in the padding: what it adds is named by where it lands
@@ -589,6 +652,105 @@ def test_every_stage_of_notebook_06_sends_at_most_100_kb():
     channels = cnnviz.MultiChannelExplorer()
     channels.w_editors[0].slider(0, 0).value = -3
     assert stage_bytes(channels.stage) <= 100_000
+
+
+def assert_every_stage_within_100_kb(ex):
+    for stage in ex.stages:
+        assert stage_bytes(stage) <= 100_000, (ex.summary(), stage._dom_classes)
+
+
+def output_size_settings():
+    """Every (H, W, K, padding, stride, dilation) the sliders allow at H = W = 8 (the most
+    windows), and 300 more drawn from all 15360 the sliders allow."""
+    ranges = OutputSizeExplorer.RANGES.values()
+    every = list(itertools.product(*(range(low, high + 1) for low, high in ranges)))
+    assert len(every) == 8 * 8 * 5 * 4 * 4 * 3
+    drawn = np.random.default_rng(6).choice(len(every), 300, replace=False)
+    return [s for s in every if s[:2] == (8, 8)] + [every[i] for i in sorted(drawn)]
+
+
+def test_every_output_size_setting_sends_every_window_within_100_kb():
+    ex = OutputSizeExplorer()
+    shown = 0
+    for setting in output_size_settings():
+        set_output_size(ex, *setting)
+        assert_every_stage_within_100_kb(ex)
+        if ex.error:  # no window fits: the message, and the last frames
+            continue
+        shown += 1
+        ho, wo = ex.output_shape
+        assert ex.stage.n_steps == ho * wo, setting  # every window, none left out
+        assert "shown" not in ex.stage.captions[-1]
+    assert shown > 300
+
+
+def test_multichannel_with_its_sample_at_every_padding_and_dilation_sends_every_step():
+    for padding, dilation in itertools.product(range(4), range(1, 4)):
+        ex = MultiChannelExplorer(padding=padding, dilation=dilation)
+        ex.batch()
+        assert_every_stage_within_100_kb(ex)
+        ho, wo = ops.output_size((4, 4), 2, 1, padding, dilation)
+        assert ex.stage.n_steps == ho * wo
+        np.testing.assert_array_equal(
+            sum_table(ex), ops.conv2d_forward(ex.x, ex.w, ex.b, 1, padding, dilation)[0, 0])
+
+
+@pytest.mark.parametrize("kernel", [1, 2, 3, 5])
+def test_multichannel_at_its_largest_sends_within_100_kb(kernel):
+    rng = np.random.default_rng(kernel)
+    x = rng.integers(-3, 4, (4, 4, 8, 8))
+    w = rng.integers(-3, 4, (4, 4, kernel, kernel))
+    b = rng.integers(-3, 4, 4)
+    ex = MultiChannelExplorer(x=x, w=w, b=b, padding=3)
+    ex.batch()
+    ex.image_picker.value, ex.filter_picker.value = 3, 2
+    assert_every_stage_within_100_kb(ex)
+    y = ops.conv2d_forward(x, w, b, padding=3)
+    assert ex.stage.n_steps == (8 + 6 - kernel + 1) ** 2  # every position
+    np.testing.assert_array_equal(sum_table(ex), y[3, 2])
+    i, j = divmod(ex.stage.n_steps - 1, y.shape[3])
+    assert views.shown_tables(ex.stage.frames[-1])[-1] == {
+        views.cell_name("y", i, j): views.format_number(y[3, 2, i, j])}
+    # the batch: the chosen Y[n, f] can be read back at any size
+    chosen = views.shown_tables(ex.batch_stage.frames[0])[3 * 4 + 2]
+    np.testing.assert_array_equal(as_floats(chosen, "y", y.shape[2:]), y[3, 2])
+    ex.w_editors[3].slider(0, 0).value = -3
+    assert_every_stage_within_100_kb(ex)
+
+
+@pytest.mark.parametrize("stride, padding", list(itertools.product(range(1, 4), range(3))))
+def test_every_strided_setting_sends_every_step_within_100_kb(stride, padding):
+    ex = StridedBackwardExplorer()
+    ex.weights(), ex.full_convolution()
+    ex.stride_slider.value, ex.padding_slider.value = stride, padding
+    # the editors' extremes: the longest numbers they can make
+    ex.w_editor.value = np.full((3, 3), -5.0)
+    ex.dy_editor.value = np.full(ex.dy.shape, -5.0)
+    assert_every_stage_within_100_kb(ex)
+    assert ex.stage.n_steps == ex.weights_stage.n_steps == len(ex.trace) == ex.dy.size
+    np.testing.assert_allclose(named(table(ex.weights_stage.frames[-1], -1), "∂L/∂w", (3, 3)),
+                               ops.conv2d_backward(ex.dy, ex.x, ex.w, 0.0, stride, padding)[1])
+
+
+@pytest.mark.parametrize("kernel", range(1, 6))
+def test_strided_at_its_largest_sends_within_100_kb_leaving_out_steps_if_it_must(kernel):
+    rng = np.random.default_rng(kernel)
+    x = rng.integers(-3, 4, (8, 8))
+    ex = StridedBackwardExplorer(x=x, w=rng.integers(-3, 4, (kernel, kernel)), stride=1,
+                                 padding=2)
+    ex.weights(), ex.full_convolution()
+    assert_every_stage_within_100_kb(ex)
+    n = len(ex.trace)
+    for stage in (ex.stage, ex.weights_stage):
+        if stage.n_steps < n:  # the last resort: every m-th step, and the captions say so
+            every = int(re.search(r"1 step in (\d+) shown", stage.captions[0]).group(1))
+            assert stage.n_steps == len(set(range(0, n, every)) | {n - 1})
+            assert all(f"all {n} are more than" in c for c in stage.captions)
+    # the last frame is the last step: its running ∂L/∂W is the layer's
+    dw = ops.conv2d_backward(ex.dy, x, ex.w, 0.0, 1, 2)[1]
+    np.testing.assert_allclose(named(table(ex.weights_stage.frames[-1], -1), "∂L/∂w", dw.shape),
+                               dw)
+    assert ex.stage.captions[-1].startswith(f"step {n} of {n}:")
 
 
 def test_geometry_and_views_do_not_import_widgets():

@@ -12,6 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MAX_BYTES = 1_000_000
+# All notebooks together (2.9 MB with the ipywidgets-only explorers).
+COLLECTION_BYTES = 2_000_000
 
 
 def _builder():
@@ -51,17 +53,40 @@ def test_notebook_is_executed_clean_and_small(path):
     assert len(nav) == 2 and nb["cells"][0] is nav[0] and nb["cells"][-1] is nav[1]
 
 
+def _descendants(states, model_id):
+    """The saved models under ``model_id`` (children, layouts aside), itself included."""
+    found, todo = [], [model_id]
+    while todo:
+        state = states[todo.pop()]["state"]
+        found.append(state)
+        todo += [c.removeprefix("IPY_MODEL_") for c in state.get("children", [])]
+    return found
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_widgets_have_saved_state_and_a_static_fallback(path):
-    """Widgets render from saved state in Lab; explorers also as HTML in a static viewer."""
+def test_widgets_have_saved_state_and_every_explorer_its_stages_frames(path):
+    """Widgets render from saved state in Lab (before the kernel runs); the stages' frames are
+    in that state, which is what make site draws a static, playing copy from."""
     nb = json.loads(path.read_text())
-    state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
-    saved = set(state.get("state", {}))
+    states = nb["metadata"].get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
-            if view:
-                assert view["model_id"] in saved
-                classes = state["state"][view["model_id"]]["state"].get("_dom_classes", [])
-                if "cnnviz-explorer" in classes:
-                    assert "text/html" in out["data"], f"{path.name}: an explorer without static HTML"
+            if not view:
+                continue
+            assert view["model_id"] in states
+            shown = _descendants(states, view["model_id"])
+            if "cnnviz-explorer" in shown[0].get("_dom_classes", []):
+                stages = [s for s in shown if "cnnviz-stage-widget" in s.get("_dom_classes", [])]
+                assert stages or any("cnnviz-gradient-check" in s.get("_dom_classes", [])
+                                     for s in shown), f"{path.name}: an explorer with no stage"
+                for stage in stages:
+                    assert stage["frames"] and len(stage["captions"]) == len(stage["frames"])
+                    assert stage["error"] == "", f"{path.name}: {stage['error']}"
+
+
+def test_the_collection_is_small():
+    total = sum(p.stat().st_size for p in NOTEBOOKS)
+    print(f"the collection: {total:,} bytes in {len(NOTEBOOKS)} notebooks")
+    assert total < COLLECTION_BYTES, f"the notebooks add up to {total:,} bytes"

@@ -11,17 +11,18 @@ Each explorer is an object a test can drive without a browser:
 'kernel 5x5 spans 5x5, larger than the padded input 4x7 (input 2x5, padding (1, 1))'
 >>> ex.settings["kernel"], ex.output_shape  # the student's values stay, the last picture too
 (5, (2, 2))
->>> "x11" in ex.stage.frame             # the HTML the student sees at the current step
+>>> "window #1 &rarr; y<sub>11</sub>" in ex.stage.frame  # what the student sees at this step
 True
 
 A slider move works out the numbers once and gives every stage its frames (one per step of
 the trace) in one message. Numbers come from cnnviz.derivation.geometry / cnnviz.layers,
-pictures from cnnviz.render. The stepped pictures of the multi-channel and strided explorers
-draw their grids as compact tables (row and column numbers in the margins instead of a name in
-every cell) so that all the frames of a trace stay small enough to send at every slider move.
+pictures from cnnviz.render.general. A stepped picture draws per step only what changes (the
+cells of the current window, cut out with their row and column numbers, and the numbers of
+the step); what every step shares is a one-frame stage next to it. Every stage's message stays
+within ``MESSAGE_LIMIT`` at every setting the sliders allow (``within_limit``).
 """
 import functools
-import html
+import json
 
 import ipywidgets as widgets
 import numpy as np
@@ -145,176 +146,48 @@ def _wrap(children, gap="12px"):
 
 
 # ---------------------------------------------------------------------------------------
-# Compact tables for the stepped pictures
+# Frames and captions
 # ---------------------------------------------------------------------------------------
-def _number(value):
-    """The text of a number in a table: NaN and infinities by name (never '?')."""
-    value = float(value)
-    return views.format_number(value) if np.isfinite(value) else number_text(value)
+# The most a stage sends at a slider move (its frames and captions as JSON, in bytes).
+MESSAGE_LIMIT = 100_000
 
 
-def _grid(values, symbol, *, offset=(0, 0), inner=None, classes=None, marks=None, notes=None):
-    """A matrix as a compact table: row and column numbers in the margins, no label per cell.
-
-    Every cell carries ``data-cell`` and ``data-value`` as ``views.matrix_table``'s do (so
-    ``views.shown_tables`` reads it back): ``symbol`` + 1-based indices; with ``offset``
-    (p_r, p_c) of a zero-padded grid, cells outside ``inner`` (H, W) are the padding,
-    named pad(r,c) in the input's 1-based coordinates and numbered "·" in the margins.
-    """
-    values = np.asarray(values, dtype=float)
-    classes, marks, notes = classes or {}, marks or {}, notes or {}
-    (pr, pc), (h, w) = offset, inner or values.shape
-
-    def head(i, p, n):
-        return str(i - p + 1) if 0 <= i - p < n else "·"
-
-    top = "".join(f"<th>{head(c, pc, w)}</th>" for c in range(values.shape[1]))
-    rows = [f"<tr><th>{html.escape(symbol)}</th>{top}</tr>"]
-    for r, row_values in enumerate(values.tolist()):
-        cells = [f"<th>{head(r, pr, h)}</th>"]
-        for c, v in enumerate(row_values):
-            rr, cc = r - pr, c - pc
-            name = (views.cell_name(symbol, rr, cc) if 0 <= rr < h and 0 <= cc < w
-                    else f"pad({rr + 1},{cc + 1})")
-            shown = html.escape(_number(v))
-            css = f' class="{classes[(r, c)]}"' if (r, c) in classes else ""
-            mark = (f'<span class="cv-mark">{html.escape(marks[(r, c)])}</span>'
-                    if (r, c) in marks else "")
-            note = f'<div class="cv-note">{notes[(r, c)]}</div>' if (r, c) in notes else ""
-            cells.append(f'<td{css} data-cell="{html.escape(name)}" data-value="{shown}">'
-                         f'{mark}<div class="cv-num">{shown}</div>{note}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="cv-m">{"".join(rows)}</table>'
+def message_size(frames, captions):
+    """The bytes of a stage's message: its frames and captions as JSON (UTF-8)."""
+    return len(json.dumps(list(frames) + list(captions)).encode("utf-8"))
 
 
-def _pad_classes(shape, padding):
-    (h, w), (pr, pc) = shape, padding
-    return {(r, c): "cv-pad" for r in range(h + 2 * pr) for c in range(w + 2 * pc)
-            if not (pr <= r < pr + h and pc <= c < pc + w)}
+def fitting_frames(trace, captions, *drawings):
+    """(frames, captions) of a trace, drawn by the first of ``drawings`` (step -> frame, the
+    fullest first) whose frames all fit in one message; the last one's otherwise, through
+    ``within_limit``. A drawing is judged first by its frame of the last step (the running
+    totals' largest numbers) times the number of steps."""
+    text = message_size([], captions)
+    for draw in drawings[:-1]:
+        if (message_size([draw(trace[-1])], []) - 2) * len(trace) + text <= MESSAGE_LIMIT:
+            frames = [draw(step) for step in trace]
+            if message_size(frames, captions) <= MESSAGE_LIMIT:
+                return frames, list(captions)
+    return within_limit([drawings[-1](step) for step in trace], captions)
 
 
-def _w_name(m, n):
-    return "w" + views.subscript(views.cell_name("", m, n))
-
-
-def _y_html(i, j):
-    return views._cell_label_html("y", i, j)
-
-
-def _window_on_x(x, padding, cells, weights=True):
-    """x zero-padded, a window outlined (▣), ×w_mn under each of its cells if ``weights``.
-
-    cells : {(r, c) in the padded grid: (m, n) the tap that reads it}.
-    """
-    x = np.asarray(x, dtype=float)
-    classes = _pad_classes(x.shape, padding)
-    marks, notes = {}, {}
-    for cell, (m, n) in cells.items():
-        classes[cell] = "cv-win cv-pad" if cell in classes else "cv-win"
-        marks[cell] = "▣"
-        if weights:
-            notes[cell] = "×" + _w_name(m, n)
-    padded = np.pad(x, ((padding[0],) * 2, (padding[1],) * 2))
-    return _grid(padded, "x", offset=padding, inner=x.shape, classes=classes, marks=marks,
-                 notes=notes)
-
-
-def _padded_cells(step, padding=(0, 0)):
-    """{(r, c) in the padded grid: (m, n)} of a step (coordinates shifted by ``padding``)."""
-    return {(int(r) + padding[0], int(c) + padding[1]): (m, n)
-            for m, r in enumerate(step.rows) for n, c in enumerate(step.cols)}
-
-
-def _channel_column(c, n, f, x_c, w_fc, map_c, step, padding):
-    """Input channel c at one step: X[n, c] with the window ⋆ W[f, c] = Z⁽ᶜ⁾ (entry dashed)."""
-    at = (step.i, step.j)
-    return (
-        '<div class="cv-panel"><div class="cv-stack">'
-        + views.panel(f"channel {c + 1}: X[n={n + 1}, c={c + 1}]",
-                      _window_on_x(x_c, padding, _padded_cells(step, padding)))
-        + '<div class="cv-op">⋆</div>'
-        + views.panel(f"W[f={f + 1}, c={c + 1}]", _grid(w_fc, "w"))
-        + '<div class="cv-op">=</div>'
-        + views.panel(f"Z<sup>({c + 1})</sup>", _grid(map_c, "z", classes={at: "cv-cur"},
-                                                       marks={at: "◀"}))
-        + "</div></div>")
-
-
-def _channel_sum(maps, bias, y, f, at):
-    """y_ij = z⁽¹⁾_ij + ... + z⁽ᶜ⁾_ij + b_f, line by line, and the whole Y[n, f] under it."""
-    i, j = at
-    sub = f"<sub>{views.cell_name('', i, j)}</sub>"
-    lines = [f"<tr><td>{'+ ' if c else ''}z<sup>({c + 1})</sup>{sub}</td><td>=</td>"
-             f"<td><b>{html.escape(_number(z[i, j]))}</b></td></tr>" for c, z in enumerate(maps)]
-    lines.append(f"<tr><td>+ b<sub>{f + 1}</sub></td><td>=</td>"
-                 f"<td><b>{html.escape(_number(bias))}</b></td></tr>")
-    shown = html.escape(_number(y[i, j]))
-    lines.append(f"<tr><td><b>y{sub}</b></td><td>=</td><td data-cell=\"{views.cell_name('y', i, j)}\" "
-                 f'data-value="{shown}"><b style="font-size:1.3em">{shown}</b></td></tr>')
-    arithmetic = views.panel(f"y{sub} = Σ<sub>c</sub> z<sup>(c)</sup>{sub} + b<sub>{f + 1}</sub>",
-                             f'<table class="cv-sum">{"".join(lines)}</table>')
-    table = views.panel(f"Y[f={f + 1}] = Z<sup>(1)</sup> + … + b<sub>{f + 1}</sub>",
-                        _grid(y, "y", classes={at: "cv-cur"}, marks={at: "◀"}),
-                        "◀ dashed = the output of this step")
-    return f'<div class="cv-panel"><div class="cv-stack">{arithmetic}{table}</div></div>'
-
-
-def _strided_dx_panels(step, dy, x_shape, padding):
-    """∂L/∂Y, what y_ij adds at this step, the running ∂L/∂X, on the padded grid (the border:
-    the gradient of the padding zeros, marked ⌫, dropped by the layer)."""
-    pads = _pad_classes(x_shape, padding)
-    window = _padded_cells(step)
-    at = (step.i, step.j)
-    # What this step adds is zero outside the window: the window alone, each cell named by
-    # the cell of the padded input it lands on.
-    r0, c0 = int(step.rows[0]), int(step.cols[0])
-    kh, kw = len(step.rows), len(step.cols)
-    landing = {(m, n): (r0 + m, c0 + n) for m in range(kh) for n in range(kw)}
-    added = _grid(step.dx_add[r0:r0 + kh, c0:c0 + kw], "x",
-                  offset=(padding[0] - r0, padding[1] - c0), inner=x_shape,
-                  classes={mn: "cv-win cv-pad" if cell in pads else "cv-win"
-                           for mn, cell in landing.items()},
-                  marks={mn: "▣" for mn in landing},
-                  notes={(m, n): "·" + _w_name(m, n) for m, n in landing})
-    run_classes, run_marks, run_notes = dict(pads), {cell: "⌫" for cell in pads}, {}
-    for cell in window:
-        run_classes[cell] = "cv-new cv-pad" if cell in pads else "cv-new"
-        run_marks[cell] = "+" + run_marks.get(cell, "")
-    for cell, total in np.ndenumerate(step.coverage_total):
-        if cell in pads:
-            continue
-        if total == 0:
-            run_notes[cell], run_classes[cell] = "✗ never read", "cv-unread"
-        else:
-            run_notes[cell] = f"{int(step.coverage[cell])} of {int(total)}"
-    running = _grid(step.dX, "x", offset=padding, inner=x_shape, classes=run_classes,
-                    marks=run_marks, notes=run_notes)
-    dy_name = f"∂L/∂{_y_html(*at)}"
-    return gviews.view_row(
-        views.panel("∂L/∂Y (given)", _grid(dy, "∂L/∂y", classes={at: "cv-cur"}, marks={at: "◀"}),
-                    "◀ dashed = flows back now"),
-        views.panel(f"Step {step.k} adds {dy_name} · W = {views._paren(step.grad)} · W", added,
-                    f"onto the window of {_y_html(*at)} (rows and columns of x; · = padding); "
-                    "nothing elsewhere"),
-        views.panel("Running ∂L/∂X, on the padded grid", running,
-                    "+ = changed at this step. Under each number: windows added so far, of all "
-                    "that read the cell. ⌫ = gradient of a padding zero: the layer drops it."),
-        compact=True)
-
-
-def _strided_dw_panels(step, x, padding):
-    """∂L/∂W at one step: the window on the padded X, ∂L/∂y_ij · window, the running ∂L/∂W."""
-    at = (step.i, step.j)
-    kh, kw = step.dW.shape
-    return gviews.view_row(
-        views.panel(f"X padded, window of {_y_html(*at)}",
-                    _window_on_x(x, padding, _padded_cells(step), weights=False),
-                    "▣ = the window; dotted grey = padding"),
-        views.panel(f"Step {step.k} adds ∂L/∂{_y_html(*at)} · window = "
-                    f"{views._paren(step.grad)} · window", _grid(step.dw_add, "∂L/∂w")),
-        views.panel("Running ∂L/∂W", _grid(step.dW, "∂L/∂w", marks={
-            (m, n): "+" for m in range(kh) for n in range(kw)})),
-        compact=True)
+def within_limit(frames, captions, limit=MESSAGE_LIMIT):
+    """(frames, captions) to send: all of them if they fit ``limit``; if not (a last resort),
+    every m-th step with the smallest m that fits (the last step kept), each caption saying
+    so."""
+    n = len(frames)
+    size = message_size(frames, captions)
+    if size <= limit or n < 2:
+        return list(frames), list(captions)
+    every = max(2, -(-size // limit))
+    while True:
+        kept = sorted(set(range(0, n, every)) | {n - 1})
+        note = (f" (1 step in {every} shown: all {n} are more than one message "
+                f"of {limit // 1000} kB can carry)")
+        shown = [frames[t] for t in kept], [captions[t] + note for t in kept]
+        if every >= n or message_size(*shown) <= limit:
+            return shown
+        every += 1
 
 
 def _step_caption(k, n_steps, text):
@@ -336,9 +209,11 @@ class OutputSizeExplorer(Explorer):
     ``padding_slider`` (p), ``stride_slider`` (s), ``dilation_slider`` (d); ``sliders`` maps
     "H", "W", "K", "padding", "stride", "dilation" to them. ``formula_stage`` fills in
     HO = (H + 2p - d(K-1) - 1) // s + 1 (WO likewise) and says which rows / columns no window
-    reads; ``stage`` has one frame per window: the padded input with how many windows read
-    each cell and window #k outlined, and the output numbered by window. A kernel larger than
-    the padded input shows the message; the formula still shows the numbers, to show why.
+    reads; ``grid_stage`` (one frame) shows the padded input with how many windows read each
+    cell and where each window starts, and the output numbered by window; ``stage`` has one
+    frame per window: the cells window #k covers, cut out with their row and column numbers,
+    and the output it makes. A kernel larger than the padded input shows the message; the
+    formula still shows the numbers, to show why.
     """
 
     RANGES = {"H": (1, MAX_SIZE), "W": (1, MAX_SIZE), "K": (1, MAX_KERNEL), "padding": (0, 3),
@@ -365,11 +240,12 @@ class OutputSizeExplorer(Explorer):
         for slider in s.values():
             slider.observe(self.refresh, names="value")
         self.formula_stage = self.new_stage(css_class="cnnviz-output-size-formula")
+        self.grid_stage = self.new_stage(css_class="cnnviz-output-size-grid")
         self.stage = self.new_stage(css_class="cnnviz-output-size-windows")
         controls = widgets.GridBox(
             [s["H"], s["K"], s["stride"], s["W"], s["padding"], s["dilation"]],
             layout=widgets.Layout(grid_template_columns="repeat(3, 310px)", grid_gap="2px 8px"))
-        self.root = Section(self, [controls], [self.formula_stage, self.stage],
+        self.root = Section(self, [controls], [self.formula_stage, self.grid_stage, self.stage],
                             "output size", "cnnviz-output-size")
         self.refresh()
 
@@ -418,14 +294,14 @@ class OutputSizeExplorer(Explorer):
                  + frame_html(gviews.leftover_note(self.rows, self.cols))], [""])
 
     def _frames(self):
-        layout, frames, captions = self.layout, [], []
+        layout = self.layout
         n_steps = len(layout.windows)
-        for window in layout.windows:
-            frames.append(frame_html(gviews.view_row(
-                gviews.window_grid_panel(layout, window.k),
-                gviews.window_output_panel(layout, window.k), compact=True)))
-            captions.append(f"window #{window.k} of {n_steps}: {_y_text(window.i, window.j)}")
-        return {self.formula_stage: self._formula_frames(), self.stage: (frames, captions)}
+        frames = [gviews.window_step(layout, window.k) for window in layout.windows]
+        captions = [f"window #{window.k} of {n_steps}: {_y_text(window.i, window.j)}"
+                    for window in layout.windows]
+        return {self.formula_stage: self._formula_frames(),
+                self.grid_stage: ([gviews.window_overview(layout, styled=False)], [""]),
+                self.stage: within_limit(frames, captions)}
 
     # --- display ------------------------------------------------------------------------
     def summary(self):
@@ -448,8 +324,10 @@ class MultiChannelExplorer(Explorer):
     x (N, C, H, W), w (F, C, KH, KW), b (F,); stride, padding, dilation as in the ops.
     ``image_picker`` (n) and ``filter_picker`` (f) choose what is taken apart; the editors
     ``w_editors[c]`` edit W[f, c] of the chosen f, ``bias_slider`` edits b[f]; ``x`` is set in
-    code (``ex.x = ...``, same shape). ``stage`` has one frame per output position: one column
-    per input channel (X[n, c] ⋆ W[f, c] = Z⁽ᶜ⁾) and y_ij = z⁽¹⁾_ij + ... + b_f with Y[n, f].
+    code (``ex.x = ...``, same shape). ``maps_stage`` (one frame) shows one column per input
+    channel, X[n, c] ⋆ W[f, c] = Z⁽ᶜ⁾, and Y[n, f]; ``stage`` has one frame per output
+    position: the window cut out of every channel and y_ij = z⁽¹⁾_ij + ... + b_f (the windows
+    left out, their place said in words, when all the frames would not fit in one message).
     ``batch()`` shows every Y[n, f] of the batch (``batch_stage``).
     """
 
@@ -508,9 +386,11 @@ class MultiChannelExplorer(Explorer):
         self.pickers = _wrap([self.image_picker, self.filter_picker, self.bias_slider], "4px 16px")
         self.kernels = _wrap(self.w_editors, "10px")
         self.shapes_stage = self.new_stage(css_class="cnnviz-multichannel-shapes")
+        self.maps_stage = self.new_stage(css_class="cnnviz-multichannel-maps")
         self.stage = self.new_stage(css_class="cnnviz-multichannel-stage")
         self.batch_stage = None
-        self.root = Section(self, [self.pickers, self.kernels], [self.shapes_stage, self.stage],
+        self.root = Section(self, [self.pickers, self.kernels],
+                            [self.shapes_stage, self.maps_stage, self.stage],
                             "several channels, one output position per step",
                             "cnnviz-multichannel")
         self.refresh()
@@ -604,23 +484,32 @@ class MultiChannelExplorer(Explorer):
                                              self.result.all_y.shape))
 
     def _frames(self):
-        n, f, traces, result = self.n, self.f, self.traces, self.result
+        n, f, result, trace = self.n, self.f, self.result, self.traces[0]
         padding = (self.padding, self.padding)
-        shapes, frames, captions = self._shapes_line(), [], []
-        for t, step in enumerate(traces[0]):
-            columns = gviews.view_row(*(
-                _channel_column(c, n, f, self._x[n, c], self._w[f, c], trace[-1].Y, trace[t],
-                                padding)
-                for c, trace in enumerate(traces)), compact=True)
-            total = gviews.view_row(_channel_sum(result.maps, result.bias, result.y, f,
-                                                 (step.i, step.j)))
-            frames.append(frame_html(columns, total))
-            captions.append(_step_caption(t + 1, len(traces[0]), f"{_y_text(step.i, step.j)} of "
-                                          f"image {n + 1}, output channel {f + 1}"))
-        out = {self.shapes_stage: ([shapes], [""]), self.stage: (frames, captions)}
+        x_n, w_f = self._x[n], self._w[f]
+        x_padded = np.pad(x_n, ((0, 0), padding, padding))
+        captions = [_step_caption(t + 1, len(trace), f"{_y_text(step.i, step.j)} of image "
+                                  f"{n + 1}, output channel {f + 1}")
+                    for t, step in enumerate(trace)]
+
+        def frame(windows):
+            return lambda step: gviews.channel_step(x_padded, result.maps, result.bias,
+                                                    result.y, f, step, padding, windows)
+
+        stepped = fitting_frames(trace, captions, frame(True), frame(False))
+        overview = [gviews.channel_overview(x_n, w_f, result.maps, result.bias, result.y, n,
+                                            f, padding, styled=False)]
+        if message_size(overview, [""]) > MESSAGE_LIMIT:  # names for Y only
+            overview = [gviews.channel_overview(x_n, w_f, result.maps, result.bias, result.y, n,
+                                                f, padding, named=False, styled=False)]
+        out = {self.shapes_stage: ([self._shapes_line()], [""]),
+               self.maps_stage: (overview, [""]),
+               self.stage: stepped}
         if self.batch_stage is not None:
-            out[self.batch_stage] = ([frame_html(gviews.view_row(
-                gviews.batch_panel(result.all_y, n, f), compact=True))], [""])
+            batch = [gviews.batch_panel(result.all_y, n, f, styled=False)]
+            if message_size(batch, [""]) > MESSAGE_LIMIT:  # names for the chosen Y[n, f] only
+                batch = [gviews.batch_panel(result.all_y, n, f, named=False, styled=False)]
+            out[self.batch_stage] = (batch, [""])
         return out
 
     # --- results and sections -----------------------------------------------------------
@@ -657,9 +546,12 @@ class StridedBackwardExplorer(Explorer):
     x (H, W) is set in code (``ex.x = ...``: a bad one shows its message, like a slider);
     ``w_editor`` edits W; ``dy_editor`` edits ∂L/∂Y and is replaced when stride or padding
     change its shape (values kept where the shapes overlap, and remembered per shape);
-    ``stride_slider``, ``padding_slider``. Stages: ``stage`` (∂L/∂X scatter on the padded
-    grid, one frame per output), ``weights()`` (∂L/∂W step by step), ``full_convolution()``
-    (the full convolution and its verdict). Numbers: ``trace``
+    ``stride_slider``, ``padding_slider``. Stages: ``overview_stage`` (one frame: ∂L/∂Y and
+    the whole ∂L/∂X on the padded grid) and ``stage`` (the ∂L/∂X scatter, one frame per
+    output: what it adds to the cells of its window), ``weights()`` (``weights_overview_stage``
+    and ``weights_stage``: ∂L/∂W step by step), ``full_convolution()`` (the full convolution
+    and its verdict). A frame leaves out what a step adds (W or the window times ∂L/∂y_ij) when
+    all the frames with it would not fit in one message. Numbers: ``trace``
     (``geometry.padded_backward_steps``), ``two_ways`` (``geometry.input_grad_two_ways``),
     ``dx`` / ``dw`` the layer's gradients.
     """
@@ -707,13 +599,15 @@ class StridedBackwardExplorer(Explorer):
         # The same controls in every section (one widget each, shown where asked).
         self.settings_box = widgets.HBox([self.stride_slider, self.padding_slider])
         self.editors = _wrap([self.w_editor, self.dy_box])
+        self.overview_stage = self.new_stage(css_class="cnnviz-strided-dx-overview")
         self.stage = self.new_stage(css_class="cnnviz-strided-dx")
-        self.weights_stage = self.full_stage = None
-        self.root = self._section(self.stage, "∂L/∂X of a strided, padded convolution")
+        self.weights_overview_stage = self.weights_stage = self.full_stage = None
+        self.root = self._section([self.overview_stage, self.stage],
+                                  "∂L/∂X of a strided, padded convolution")
         self.refresh()
 
-    def _section(self, stage, what):
-        return Section(self, [self.settings_box, self.editors], [stage], what,
+    def _section(self, stages, what):
+        return Section(self, [self.settings_box, self.editors], stages, what,
                        "cnnviz-strided-backward")
 
     @staticmethod
@@ -800,15 +694,23 @@ class StridedBackwardExplorer(Explorer):
                 for k, s in enumerate(self.trace)]
 
     def _frames(self):
-        x, dy, padding = self.x, self.dy, (self.padding,) * 2
-        out = {self.stage: ([frame_html(_strided_dx_panels(s, dy, x.shape, padding))
-                             for s in self.trace], self._captions())}
+        x, dy, padding, last = self.x, self.dy, (self.padding,) * 2, self.trace[-1]
+        captions = self._captions()
+        out = {
+            self.overview_stage: ([gviews.strided_dx_overview(dy, last, x.shape, padding,
+                                                              styled=False)], [""]),
+            self.stage: fitting_frames(self.trace, captions, *(
+                functools.partial(gviews.strided_dx_step, x_shape=x.shape, padding=padding,
+                                  added=added) for added in (True, False)))}
         if self.weights_stage is not None:
-            out[self.weights_stage] = ([frame_html(_strided_dw_panels(s, x, padding))
-                                        for s in self.trace], self._captions())
+            out[self.weights_overview_stage] = (
+                [gviews.strided_dw_overview(x, padding, last, styled=False)], [""])
+            out[self.weights_stage] = fitting_frames(self.trace, captions, *(
+                functools.partial(gviews.strided_dw_step, x_shape=x.shape, padding=padding,
+                                  added=added) for added in (True, False)))
         if self.full_stage is not None:
-            out[self.full_stage] = ([frame_html(gviews.full_convolution_panels(
-                self.two_ways, self.w.shape, (self.stride,) * 2, padding))], [""])
+            out[self.full_stage] = ([gviews.full_convolution_panels(
+                self.two_ways, self.w.shape, (self.stride,) * 2, padding, styled=False)], [""])
         return out
 
     # --- results and sections -----------------------------------------------------------
@@ -833,15 +735,17 @@ class StridedBackwardExplorer(Explorer):
         if self.full_stage is None:
             self.full_stage = self.new_stage(css_class="cnnviz-strided-matrix-form")
             self.refresh()
-        return self._section(self.full_stage, "∂L/∂X as a full convolution of ∂L/∂Y, zeros "
+        return self._section([self.full_stage], "∂L/∂X as a full convolution of ∂L/∂Y, zeros "
                                               "inserted, with the rotated kernel")
 
     def weights(self):
         """∂L/∂W step by step (the same controls as above)."""
         if self.weights_stage is None:
+            self.weights_overview_stage = self.new_stage(css_class="cnnviz-strided-dw-overview")
             self.weights_stage = self.new_stage(css_class="cnnviz-strided-dw")
             self.refresh()
-        return self._section(self.weights_stage, "∂L/∂W, step by step")
+        return self._section([self.weights_overview_stage, self.weights_stage],
+                             "∂L/∂W, step by step")
 
     def summary(self):
         shape = np.shape(self._x)

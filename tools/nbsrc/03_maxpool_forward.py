@@ -53,8 +53,8 @@ print("X =\n", X)
 #
 # - **Sliders** set every entry of $X$ (laid out as $X$ itself).
 # - **Play** walks the window over $X$: one step per window $X'_1 \dots X'_4$, that is per output
-#   $y_{11}, y_{12}, y_{21}, y_{22}$. *◀ step* / *step ▶* move one step, the **X′** scrubber jumps to any
-#   window, **speed** sets the pace.
+#   $y_{11}, y_{12}, y_{21}, y_{22}$. *◀ step* / *step ▶* move one step, the step slider jumps to any
+#   window (or ← / → on the stage), **speed** sets the pace.
 # - Left: $X$ with the current window outlined (▣). Its maximum has a double outline and the word **max**;
 #   an entry equal to the maximum is marked **tie**.
 # - Middle: the window on its own, each entry with the $x$ it holds. Right: $Y$ filling in (`?` = not computed yet,
@@ -122,11 +122,11 @@ np.array_equal(cnnviz.naive.maxpool2d_forward(X), Y)
 #
 # The explorer below uses a 6×6 input. Move **size** and **stride** and watch:
 #
-# - the input (left): the current window outlined, its maximum marked; under each number, **in n** says how many
-#   windows read that cell, and cells in no window are dotted and say **skipped**;
-# - *All windows* (middle): every window's position as a numbered outline (the current one red and dashed);
-#   hatched cells are in no window;
-# - $Y$ (right), and the output-size formula with your numbers, under the views.
+# - the first stage steps through the windows: $X$ with the current window outlined (▣) and its maximum marked
+#   (**max**, **tie** for an equal value), cells in no window dotted, and $y_{ij} = \max(X'_k)$ above;
+# - the next stage shows the whole picture at once: under each number of $X$, **in n** says how many windows read
+#   that cell (**skipped**: none), a map of every window's position, and the whole $Y$;
+# - the last one, the output-size formula with your numbers.
 #
 # **new random input** draws another 6×6 input (from a fixed seed, so everyone gets the same sequence). A window
 # larger than the input gets a message; your settings stay as they are.

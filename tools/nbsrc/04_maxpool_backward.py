@@ -44,7 +44,7 @@ print("X =\n", X, "\ndL/dY =\n", dY)
 #
 # - **Sliders** set $\partial L/\partial Y$ (left) and $X$ (right).
 # - **ties** chooses what a window does when its maximum appears twice (see *Ties* below); leave it on *first* for now.
-# - **Play** walks through the windows $X'_1 \dots X'_4$; *◀ step* / *step ▶*, the **X′** scrubber and **speed** as before.
+# - **Play** walks through the windows $X'_1 \dots X'_4$; *◀ step* / *step ▶* (or ← / →), the step slider and **speed** as before.
 # - First row, what window $X'_k$ does: its gradient $\partial L/\partial y_{ij}$ (dashed), the window on $X$ with its maximum
 #   (**max**, double outline), the mask $M_k$, and the local gradient $\partial L/\partial y_{ij} \cdot M_k$ (under each of
 #   their entries, the $x$ it sits on). The formula follows.
@@ -82,7 +82,7 @@ explorer
 # ## Where the four contributions meet
 #
 # $x_{22}$ lies in all four windows, so up to four contributions can reach it, one per step. The view below follows the
-# same explorer (same sliders, same player): step through and watch the sum grow. Pick another input with **meet at**:
+# same explorer (the same sliders): step through and watch the sum grow. Pick another input with **meet at**:
 # a corner is in one window only, an edge centre in two.
 
 # %%
