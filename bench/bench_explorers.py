@@ -40,24 +40,18 @@ def _cases():
     for section in ("meeting", "overwrite_bug", "ties_view"):
         getattr(pool_back, section)()
     cases["pool-backward (04)"] = (pool_back, pool_back.x_editor.slider(1, 1))
+    windows = cnnviz.PoolWindowsExplorer(size=2, stride=2)
+    cases["pool-windows (03)"] = (windows, windows.stride_slider)
+    sizes = cnnviz.OutputSizeExplorer(height=5, width=5, kernel=3, padding=1, stride=2, dilation=1)
+    cases["output-size (06)"] = (sizes, sizes.padding_slider)
     channels = cnnviz.MultiChannelExplorer()
     channels.batch()
-    cases["multichannel (06)"] = (channels, _first_slider(channels))
+    cases["multichannel (06)"] = (channels, channels.w_editors[0].slider(0, 0))
     strided = cnnviz.StridedBackwardExplorer(stride=2, padding=1)
     strided.weights()
     strided.full_convolution()
-    cases["strided-backward (06)"] = (strided, _first_slider(strided))
+    cases["strided-backward (06)"] = (strided, strided.w_editor.slider(0, 0))
     return cases
-
-
-def _first_slider(explorer):
-    """The first slider of the explorer's first matrix editor."""
-    from cnnviz.explorers.base import MatrixEditor
-
-    for value in vars(explorer).values():
-        if isinstance(value, MatrixEditor):
-            return value.slider(0, 0)
-    raise LookupError(f"{type(explorer).__name__} has no matrix editor")
 
 
 def _message_bytes(stage):
