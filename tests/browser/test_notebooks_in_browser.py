@@ -52,7 +52,7 @@ EXPLORERS = {
     "pool-forward": ("cnnviz.PoolForwardExplorer()", "x22"),
     "pool-windows": ("cnnviz.PoolWindowsExplorer()", "stride"),
     "pool-backward": ("cnnviz.PoolBackwardExplorer()", "dy11"),
-    "output-size": ("cnnviz.OutputSizeExplorer()", "height"),
+    "output-size": ("cnnviz.OutputSizeExplorer()", "kernel"),
     "multichannel": ("cnnviz.MultiChannelExplorer()", "w11"),
     "strided-backward": ("cnnviz.StridedBackwardExplorer()", "dy11"),
 }
@@ -161,6 +161,12 @@ def explorer(request, scratch, artifacts):
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         _save_screenshot(ui, artifacts, f"{request.node.name}--FAILED")
+
+
+def all_stages(cell):
+    """The state of every stage in a cell (frame, caption, message, steps)."""
+    stages = cell.locator(STAGE)
+    return [stage_state(stages.nth(i)) for i in range(stages.count())]
 
 
 class TestExplorers:
@@ -308,18 +314,19 @@ class TestExplorers:
             return
         cell = ui.cell(CELL_OF[name])
         assert not ui.problems(within=cell), f"{name}: its cell has an error output"
-        stage = cell.locator(STAGE).first
+        stage = stepping_stage(cell)  # a one-frame stage may redraw with the message (a formula)
         ui.show(stage)
         done, message, kept = [], None, None
         try:
             for slider, key, presses in what:
                 for _ in range(presses):
-                    before = stage_state(stage)
+                    before, before_all = stage_state(stage), all_stages(cell)
                     press_slider(cell, slider, key)
                     done.append((slider, key))
-                    after = poll(lambda: stage_state(stage),
-                                 lambda s: s["frame"] != before["frame"] or s["error"] != before["error"],
-                                 timeout=CHANGE_TIMEOUT, what=f"{name}: {key} on {slider} to change the stage")
+                    # some moves change only another stage of the cell (the formula, the grid)
+                    poll(lambda: all_stages(cell), lambda now: now != before_all,
+                         timeout=CHANGE_TIMEOUT, what=f"{name}: {key} on {slider} to change a stage")
+                    after = stage_state(stage)
                     if after["error"] and message is None:
                         message = after
                         kept = before["frame"] == after["frame"] and after["frame"].strip()
