@@ -305,6 +305,12 @@ def test_a_bad_setting_keeps_the_last_good_frames_and_the_other_values():
     ex.editor.slider(0, 1).value = 3
     assert ex.error == ex.stage.error == "" and ex.stage.frames == ["2.0", "1.5"]
 
+    # an error of the explorer itself (not a bad setting) is shown too, never lost in a log
+    ex._frames = lambda: {}["missing"]
+    ex.editor.slider(0, 0).value = 1
+    assert "Something went wrong in the explorer (KeyError" in ex.stage.error
+    assert ex.stage.frames == ["2.0", "1.5"] and list(ex.editor.value[0]) == [1.0, 3.0]
+
 
 def test_importing_widgets_is_lazy():
     code = ("import sys, cnnviz; assert 'ipywidgets' not in sys.modules; "

@@ -221,8 +221,8 @@ class Explorer:
         try:
             self._recompute()
             frames = self._frames()
-        except (ValueError, TypeError, ArithmeticError) as err:
-            self.error = str(err)
+        except Exception as err:  # a slider's callback: the stage is where the student looks
+            self.error = message_of(err)
             for stage in self.stages:
                 stage.error = self.error
             return
@@ -245,6 +245,15 @@ class Explorer:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.root._repr_mimebundle_(**kwargs)
+
+
+def message_of(err):
+    """What a student reads for an error: a bad setting's own words (ValueError, TypeError,
+    ArithmeticError); anything else also says it is an error of the explorer itself."""
+    if isinstance(err, (ValueError, TypeError, ArithmeticError)):
+        return str(err)
+    return (f"Something went wrong in the explorer ({type(err).__name__}: {err}); your values "
+            "are kept. Restart the kernel if it persists.")
 
 
 def number_text(value):

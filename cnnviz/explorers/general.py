@@ -32,7 +32,7 @@ from ..layers import ops, steps
 from ..render import conv as views
 from ..render import general as gviews
 from ..render.math import display_math
-from .base import Explorer, MatrixEditor, Section, number_text
+from .base import Explorer, MatrixEditor, Section, message_of, number_text
 from .stage import frame_html
 
 __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplorer",
@@ -270,8 +270,8 @@ class OutputSizeExplorer(Explorer):
         try:
             self._recompute()
             frames, error = self._frames(), ""
-        except (ValueError, TypeError, ArithmeticError) as err:
-            frames, error = {}, str(err)
+        except Exception as err:  # as Explorer.refresh: the message goes on the stages
+            frames, error = {}, message_of(err)
             if self.rows is not None:
                 frames = {self.formula_stage: self._formula_frames()}
         self.error = error
