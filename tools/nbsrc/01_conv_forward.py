@@ -6,7 +6,7 @@
 # **What you will learn**
 #
 # - how a 2×2 kernel slides over a 3×3 input and produces a 2×2 output;
-# - the formula for every output, $y_{ij} = \sum_{m}\sum_{n} w_{mn}\, x_{(i+m-1)(j+n-1)} + b_{ij}$, and where each term comes from;
+# - the formula for every output, $y_{ij} = \sum_{m=1}^{2}\sum_{n=1}^{2} w_{mn}\, x_{(i+m-1)(j+n-1)} + b_{ij}$, and where each term comes from;
 # - the difference between one bias per output position and one shared bias;
 # - why the "convolution" of deep-learning frameworks is, strictly speaking, a cross-correlation.
 #
@@ -24,9 +24,10 @@
 # %% [markdown]
 # ## Convolution or cross-correlation?
 #
-# In mathematics, the convolution of $X$ with $W$ flips the kernel before sliding it:
-# $\sum_{m,n} w_{mn}\, x_{(i-m+1)(j-n+1)}$. Deep-learning frameworks (PyTorch's `Conv2d`, TensorFlow's `Conv2D`)
-# do **not** flip it: they compute $\sum_{m,n} w_{mn}\, x_{(i+m-1)(j+n-1)}$, a *cross-correlation*, and still
+# In mathematics, the convolution of $X$ with $W$ flips the kernel before sliding it. For our 2×2 output that is
+# $\sum_{m=1}^{2}\sum_{n=1}^{2} w_{mn}\, x_{(i+2-m)(j+2-n)}$: $y_{11}$ pairs $w_{11}$ with $x_{22}$ and $w_{22}$ with $x_{11}$, the
+# kernel turned by 180°. Deep-learning frameworks (PyTorch's `Conv2d`, TensorFlow's `Conv2D`)
+# do **not** flip it: they compute $\sum_{m=1}^{2}\sum_{n=1}^{2} w_{mn}\, x_{(i+m-1)(j+n-1)}$, a *cross-correlation*, and still
 # call it convolution. Since $W$ is learned, nothing is lost: a network that needed the flipped kernel
 # would simply learn it flipped. We follow the frameworks (and the derivation) and never flip $W$ in the
 # forward pass. Remember the flip, though: it comes back in the backward pass (notebook 02).

@@ -122,14 +122,16 @@ conv2d_backward(dY, X, W, 1.0)[2]  # a shared (scalar) bias: the sum of dY
 # The derivation leaves "arrange these into matrix form" to the reader. Read the nine formulas for $\partial L/\partial X$
 # again: each is a sum of $\partial L/\partial y_{ij}$ times a weight, like a forward convolution — but with the kernel
 # **upside down and back to front**. $\partial L/\partial x_{11}$ meets $w_{11}$, $\partial L/\partial x_{33}$ meets $w_{22}$: as the
-# window moves right, the weight index moves left. That is a convolution with $W$ rotated by 180°, over $\partial L/\partial Y$
-# padded with a border of zeros ($K-1 = 1$ wide) so that the corners, covered by one window only, get their one term:
+# window moves right, the weight index moves left. In one sentence: $\partial L/\partial X$ is the full *true* convolution
+# of $\partial L/\partial Y$ with $W$ (notebook 01's flip), which is the same as the full cross-correlation — the $\star$ of
+# the forward pass — with $W$ rotated by 180°. "Full" means over $\partial L/\partial Y$ padded with a border of zeros
+# ($K-1 = 1$ wide), so that the corners, covered by one window only, get their one term:
 #
-# $$\frac{\partial L}{\partial X} = \operatorname{pad}\!\left(\frac{\partial L}{\partial Y}\right) \star \operatorname{rot180}(W)
-#   \quad\text{(the "full" convolution)},\qquad
-#   \frac{\partial L}{\partial W} = X \star \frac{\partial L}{\partial Y},$$
+# $$\frac{\partial L}{\partial X} = \operatorname{pad}\!\left(\frac{\partial L}{\partial Y}\right) \star \operatorname{rot180}(W),
+#   \qquad
+#   \frac{\partial L}{\partial W} = X \star \frac{\partial L}{\partial Y}.$$
 #
-# where $\star$ is the same cross-correlation as the forward pass. Here it is with the explorer's numbers:
+# Here it is with the explorer's numbers:
 
 # %%
 explorer.matrix_form()

@@ -330,7 +330,7 @@ plots.kernels(params["W"])
 #
 # Each exercise has a check cell: run it after you changed the answer. It says right or wrong, with a hint.
 #
-# **1.** Go back to the derivation's own numbers: the 3×3 $X$, $W$ and 2×2 $b$ of notebook 01, for which
+# **1.** Go back to notebook 01's numbers: the 3×3 $X$, $W$ and 2×2 $b$, for which
 # $Y = \begin{bmatrix} 0 & 4 \\ 3 & 1 \end{bmatrix}$. Pool with a 2×2 window and stride 1, so $P$ is 1×1, and take
 # the target $T = [\,3\,]$. Without running the chain, what is $\partial L / \partial Y$? Write it as a 2×2 list.
 
@@ -352,8 +352,8 @@ cnnviz.exercises.check_number(answer_2, 0.01 * r.dx[1, 2],
     hint="The change is about dL/dx23 * 0.01; read dL/dx23 in the table of step 3.")
 
 # %% [markdown]
-# **3.** Suppose the convolution had one shared bias $b$ instead of nine $b_{ij}$ (as real layers do). With the
-# same numbers, what would $\partial L / \partial b$ be?
+# **3.** Suppose the convolution had one shared bias $b$ instead of nine $b_{ij}$ (as real layers do). Keep
+# $\partial L/\partial Y$ as it is: what would $\partial L / \partial b$ be?
 
 # %%
 answer_3 = None  # a number

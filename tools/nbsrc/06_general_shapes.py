@@ -204,9 +204,11 @@ backward
 # %% [markdown]
 # <details><summary><b>Predict:</b> which inputs receive four contributions, and which only one? (click to reveal)</summary>
 #
-# Windows 3 wide, 2 apart, overlap in one row and one column. $x_{22}, x_{24}, x_{42}, x_{44}$ lie in those overlaps in
-# both directions: four windows each. The corners $x_{11}, x_{15}, x_{51}, x_{55}$ lie in one window only. Step to the end
-# and read the counts under the running $\partial L/\partial X$.
+# Windows 3 wide, 2 apart (on the input padded by 1), overlap in one row and one column: rows and columns 2 and 4.
+# $x_{22}, x_{24}, x_{42}, x_{44}$ lie in those overlaps in both directions: four windows each. One window only: every
+# input in rows *and* columns 1, 3, 5, that is $x_{11}, x_{13}, x_{15}, x_{31}, x_{33}, x_{35}, x_{51}, x_{53}, x_{55}$ (nine of
+# them, the centre $x_{33}$ among them: not the centre of notebook 02, which four windows shared). The rest lie in two.
+# Step to the end and read the counts under the running $\partial L/\partial X$.
 # </details>
 #
 # $\partial L/\partial W$ follows the same steps: $w_{mn}$ receives $\partial L/\partial y_{ij}$ times the input it met, now $s$ cells apart
