@@ -267,6 +267,13 @@ def test_a_bad_setting_is_shown_on_the_stage_with_its_controls():
         ConvForwardExplorer(b=[1, 2, 3])
 
 
+def test_an_explorer_refuses_more_entries_than_the_sliders_show():
+    with pytest.raises(ValueError, match=r"x: the sliders edit at most 12x12 entries, got shape \(3000, 3000\)"):
+        ConvForwardExplorer(x=np.zeros((3000, 3000)))
+    with pytest.raises(ValueError, match=r"x: the sliders edit at most 12x12"):
+        cnnviz.PoolForwardExplorer(np.ones((40, 40)))
+
+
 def test_a_float_slider_refuses_nan_and_keeps_its_number():
     import traitlets
 

@@ -139,6 +139,9 @@ class MatrixEditor(widgets.VBox):
                 f"{cells}</div></div>")
 
 
+MAX_SIDE = 12  # an editor shows at most 12x12 sliders (the strided explorer's largest ∂L/∂Y)
+
+
 def _finite_matrix(values, symbol):
     """``values`` as a 2-D float array of finite numbers, or a ValueError/TypeError naming it."""
     try:
@@ -148,6 +151,9 @@ def _finite_matrix(values, symbol):
                         f"({err})") from None
     if array.ndim != 2 or 0 in array.shape:
         raise ValueError(f"{symbol}: expected a non-empty 2-D matrix, got shape {array.shape}")
+    if max(array.shape) > MAX_SIDE:
+        raise ValueError(f"{symbol}: the sliders edit at most {MAX_SIDE}x{MAX_SIDE} entries, got "
+                         f"shape {array.shape}; use cnnviz's functions for larger arrays")
     bad = [f"{cell_name(symbol, r, c)} = {array[r, c]}" for r, c in zip(*np.nonzero(~np.isfinite(array)))]
     if bad:
         raise ValueError(f"{symbol}: every entry must be a finite number; {', '.join(bad[:4])}")
