@@ -583,7 +583,7 @@ def overwrite_panels(right, wrong, step, comparison, n_steps, sums=None):
     """
     right = np.asarray(right, dtype=float)
     differ = {(int(r), int(c)) for r, c in zip(*np.nonzero(~np.isclose(right, wrong)))}
-    good = matrix_table(right, "∂L/∂x", marks={cell: "✔" for cell in differ})
+    good = matrix_table(right, "∂L/∂x", marks={cell: "✘" for cell in differ})
     bad = matrix_table(wrong, "∂L/∂x", classes={cell: "cv-cur" for cell in differ},
                        marks={cell: "✘" for cell in differ},
                        notes={cell: f"should be {format_number(right[cell])}" for cell in differ})
@@ -591,7 +591,7 @@ def overwrite_panels(right, wrong, step, comparison, n_steps, sums=None):
     after = f"after window {step.k} of {n_steps}"
     sums = overwrite_sums_text(comparison, n_steps) if sums is None else sums
     panels = (_wide(panel("Right: " + code.format(op="+="), good,
-                          after + "; ✔ = the bug gets this cell wrong"))
+                          after + "; ✘ = the bug gets this cell wrong"))
               + _wide(panel("The bug: " + code.format(op="="), bad,
                             after + "; ✘ = wrong, with the right value")))
     return _view(f'<div class="cv-row">{panels}</div>', _line(sums))

@@ -114,7 +114,7 @@ dX, dW, db = conv2d_backward(dY, X, W, b)
 dX, dW, db
 
 # %%
-conv2d_backward(dY, X, W, 1.0)[2]  # a shared (scalar) bias: the sum of dY
+print(conv2d_backward(dY, X, W, 1.0)[2])  # a shared (scalar) bias: the sum of dY
 
 # %% [markdown]
 # ## The matrix form
