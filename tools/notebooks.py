@@ -20,6 +20,9 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tools beside this one
+import widget_state  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "tools" / "nbsrc"
 NOTEBOOKS = ROOT / "notebooks"
@@ -114,6 +117,8 @@ def execute(nb, path):
                             store_widget_state=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
+    saved = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    widget_state.prune(saved.get("state", {}))  # traits at their defaults are not saved
     for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
         for out in cell.outputs:
             if out.output_type == "error":

@@ -20,6 +20,7 @@ Offline by construction:
 - images stay data URIs; links to ``*.ipynb`` point to the ``.html`` pages.
 """
 import argparse
+import copy
 import html
 import re
 import sys
@@ -32,6 +33,8 @@ from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tools beside this one
+import widget_state  # noqa: E402
 from cnnviz.explorers.stage import (OPEN_TO_EDIT, static_page_parts, static_slider,
                                     static_stage_html)
 
@@ -254,7 +257,9 @@ class StaticWidgets:
 
     def __init__(self, nb, math=None):
         saved = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {})
-        self.models = saved.get("state", {}) if isinstance(saved, dict) else {}
+        # the saved state leaves out what is at its default (tools/widget_state.py)
+        self.models = widget_state.complete(copy.deepcopy(saved.get("state", {}))) \
+            if isinstance(saved, dict) else {}
         self.math = math  # a MathStore for the $...$ of HTMLMath widgets
         self.controls = 0
 

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
 
 from ..render.conv import CSS as VIEW_CSS
@@ -39,6 +40,26 @@ def _compact_css(source):
 
 STAGE_JS = _compact_js((HERE / "stage.js").read_text(encoding="utf-8"))
 STAGE_CSS = _compact_css(VIEW_CSS + (HERE / "stage.css").read_text(encoding="utf-8"))
+LOADER_JS = _compact_js((HERE / "stage_loader.js").read_text(encoding="utf-8"))
+
+
+class StageCode(widgets.Widget):
+    """The stage module and stylesheet, once per kernel. Every stage refers to it, so a
+    notebook's saved widget state holds them once, not once per stage."""
+
+    source = traitlets.Unicode(STAGE_JS).tag(sync=True)
+    css = traitlets.Unicode(STAGE_CSS).tag(sync=True)
+
+
+_code = None
+
+
+def stage_code():
+    """The kernel's StageCode (made on first use, again if it was closed)."""
+    global _code
+    if _code is None or _code.comm is None:
+        _code = StageCode()
+    return _code
 SPEEDS = {"slow": 1600, "medium": 900, "fast": 400}
 
 _STYLE_BLOCK = re.compile(r"<style>.*?</style>", flags=re.S)
@@ -64,8 +85,8 @@ class Stage(anywidget.AnyWidget):
     sent back (no message while a student plays).
     """
 
-    _esm = STAGE_JS
-    _css = STAGE_CSS
+    _esm = LOADER_JS
+    code = traitlets.Instance(StageCode).tag(sync=True, **widgets.widget_serialization)
 
     frames = traitlets.List(traitlets.Unicode()).tag(sync=True)
     captions = traitlets.List(traitlets.Unicode()).tag(sync=True)
@@ -76,7 +97,7 @@ class Stage(anywidget.AnyWidget):
     loop = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, title="", css_class=None, **kwargs):
-        super().__init__(title=title, **kwargs)
+        super().__init__(title=title, code=stage_code(), **kwargs)
         self.add_class("cnnviz-stage-widget")
         if css_class:
             self.add_class(css_class)

@@ -58,11 +58,12 @@ class Lab:
         news.mkdir(parents=True)
         (news / "notification.jupyterlab-settings").write_text(
             json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-        env = dict(os.environ,
-                   JUPYTERLAB_SETTINGS_DIR=str(settings),
-                   JUPYTERLAB_WORKSPACES_DIR=str(self.scratch / "workspaces"),
-                   JUPYTER_RUNTIME_DIR=str(self.scratch / "runtime"),
-                   JUPYTER_CONFIG_DIR=str(self.scratch / "config"))
+        self.env = env = dict(os.environ,
+                              JUPYTERLAB_SETTINGS_DIR=str(settings),
+                              JUPYTERLAB_WORKSPACES_DIR=str(self.scratch / "workspaces"),
+                              JUPYTER_RUNTIME_DIR=str(self.scratch / "runtime"),
+                              JUPYTER_CONFIG_DIR=str(self.scratch / "config"),
+                              JUPYTER_DATA_DIR=str(self.scratch / "data"))  # its own trust db
         cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
                f"--port={self.port}", f"--IdentityProvider.token={self.token}",
                f"--ServerApp.root_dir={self.root}", "--LabApp.news_url=",
@@ -95,6 +96,12 @@ class Lab:
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
         return json.loads(body) if body else None
+
+    def trust(self, name):
+        """Mark a served notebook trusted for this server (as `jupyter trust` does): JupyterLab
+        then shows its saved widgets before anything runs."""
+        subprocess.run([sys.executable, "-m", "nbformat.sign", str(self.root / name)],
+                       env=self.env, check=True, capture_output=True)
 
     def sessions(self):
         """The ids of the running sessions (one per open notebook with a kernel)."""

@@ -19,6 +19,9 @@ failed to display, every stage shows a frame or a message, and nothing went to t
 (where an exception in a widget callback ends up in JupyterLab).
 Screenshots of failures go to artifacts/browser/.
 """
+import json
+import re
+
 import pytest
 
 from conftest import new_page
@@ -121,6 +124,36 @@ def test_notebook_runs_clean(name, page, lab, artifacts):
     except BaseException:
         _save_screenshot(ui, artifacts, f"{stem}--FAILED")
         raise
+
+
+@pytest.mark.parametrize("name", ["01_conv_forward.ipynb", "04_maxpool_backward.ipynb"])
+def test_notebook_shows_its_explorers_before_anything_runs(name, page, lab):
+    """Opened and not run, a notebook shows its explorers from the widget state it saved (the
+    state leaves out traits at their defaults): every stage plays, every slider shows its value.
+    (JupyterLab shows saved widgets for a trusted notebook; an untrusted one shows each output's
+    text line until it runs.)"""
+    lab.trust(name)
+    ui = NotebookUI(page, lab, name).open()
+    nb = json.loads((lab.root / name).read_text(encoding="utf-8"))
+    saved = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    stages = [m["state"] for m in saved.values()
+              if "cnnviz-stage-widget" in m["state"].get("_dom_classes", [])]
+    first = stepping_stage(page.locator(".jp-NotebookPanel"))
+    assert first is not None and stages, f"{name}: no saved explorer is shown"
+    ui.wait_stages()
+    assert all("*" not in p for p in ui.prompts())  # nothing runs
+    ui.show(first)
+
+    def numbers(frame):  # the numbers a frame shows (the browser rewrites its HTML a little)
+        return re.findall(r'data-cell="([^"]*)" data-value="([^"]*)"', frame)
+    shown = numbers(stage_state(first)["frame"])
+    matching = [s for s in stages if len(s["frames"]) > 1 and numbers(s["frames"][0]) == shown]
+    assert shown and matching, f"{name}: the stage shows no saved stage's first frame"
+    first.locator(".cnnviz-stage-forward").click()
+    wait_step(first, 1)
+    assert numbers(stage_state(first)["frame"]) in [numbers(s["frames"][1]) for s in matching]
+    readouts = [s for s in sliders(page.locator(".jp-NotebookPanel")).values() if s["shown"]]
+    assert readouts and all(s["readout"].strip() for s in readouts)
 
 
 # --- the eight explorers, each in a cell of one scratch notebook ---------------------------------
