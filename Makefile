@@ -33,7 +33,10 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 
 ## make lab: set everything up and open the collection in JupyterLab
 # JupyterLab runs in notebooks/, so the start notebook and the server's root are the same folder.
+# The collection's notebooks are trusted, so their explorers show (from their saved state)
+# before any cell runs.
 lab: $(VENV)/.installed
+	cd notebooks && ../$(BIN)/jupyter trust --log-level=WARN *.ipynb
 	cd notebooks && ../$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) 00_start_here.ipynb
 
 ## make test: set everything up and run unit tests, doctests, notebooks (nbval) and browser tests
