@@ -138,10 +138,12 @@ MARKDOWN_DOLLARS = """() => [...document.querySelectorAll('.jp-MarkdownOutput')]
 
 
 def start_playing(root):
-    """From the first step, at the fast speed: click play."""
+    """From the first step, at the fast speed, looping (so that it is still playing when the
+    test pauses it, not stopping on its own at that moment): click play."""
     root.scroll_into_view_if_needed()
     root.locator(".cnnviz-stage-first").click()
     root.locator(".cnnviz-stage-speed").select_option(label="fast")
+    root.locator(".cnnviz-stage-loop input").check()
     root.locator(".cnnviz-stage-play").click()
 
 
@@ -156,8 +158,9 @@ def check_stage(page, root, where):
         if now["step"] != step or now["scrub"] != step or not now["frameOk"] or not now["captionOk"]:
             problems.append(f"{where}: after {how} expected step {step}, got {now}")
 
-    if state()["playing"] == "true":
-        root.locator(".cnnviz-stage-play").click()
+    if state()["playing"] != "true":
+        problems.append(f"{where}: a looping stage stopped playing by itself ({state()})")
+    root.locator(".cnnviz-stage-play").click()
     if state()["playing"] != "false":
         problems.append(f"{where}: pause did not stop the stage ({state()})")
     root.locator(".cnnviz-stage-first").click()
