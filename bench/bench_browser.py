@@ -43,6 +43,12 @@ VIEWPORT = {"width": 1400, "height": 1300}
 EXPLORERS = {
     "conv-forward": ("cnnviz.ConvForwardExplorer()", "x22"),
     "conv-backward": ("cnnviz.ConvBackwardExplorer()", "dy11"),
+    "pool-forward": ("cnnviz.PoolForwardExplorer()", "x22"),
+    "pool-windows": ("cnnviz.PoolWindowsExplorer()", "stride"),
+    "pool-backward": ("cnnviz.PoolBackwardExplorer()", "dy11"),
+    "output-size": ("cnnviz.OutputSizeExplorer()", "kernel"),
+    "multichannel": ("cnnviz.MultiChannelExplorer()", "w11"),
+    "strided-backward": ("cnnviz.StridedBackwardExplorer()", "dy11"),
 }
 BARE_CELL = """import ipywidgets
 _slider = ipywidgets.IntSlider(value=5, min=0, max=10, description="n", continuous_update=True)
