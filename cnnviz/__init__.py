@@ -18,6 +18,8 @@ from .derivation import (chain, examples, exercises, formulas, geometry, matrix_
                          tinycnn)
 from .layers import gradcheck, naive, ops, steps
 from .layers.ops import (
+    avgpool2d_backward,
+    avgpool2d_forward,
     conv2d_backward,
     conv2d_forward,
     maxpool2d_backward,
@@ -32,6 +34,8 @@ __all__ = [
     "maxpool2d_forward",
     "maxpool2d_backward",
     "maxpool2d_masks",
+    "avgpool2d_forward",
+    "avgpool2d_backward",
     "output_size",
 ]
 

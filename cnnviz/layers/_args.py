@@ -228,16 +228,20 @@ class PoolArguments(NamedTuple):
     out_hw: tuple  # (HO, WO)
 
 
-def pool_arguments(x, size, stride):
-    """Check the arguments of a max-pool; raise a clear error at the first fault."""
+def pool_arguments(x, size, stride, kind="max"):
+    """Check the arguments of a pooling layer (``kind``: "max" or "average"); raise a clear
+    error at the first fault."""
     x = as_array(x, "x")
     if x.ndim not in (2, 4):
         raise ValueError(f"x must be 2-D (H, W) or 4-D (N, C, H, W), got shape {x.shape}")
     not_empty(x, "x")
     if np.isnan(x).any():
         where = tuple(int(i) for i in np.argwhere(np.isnan(x))[0])
-        raise ValueError(f"x has NaN at index {where}: max pooling compares the values of a "
-                         f"window, and NaN is neither larger nor smaller than any number")
+        why = ("max pooling compares the values of a window, and NaN is neither larger nor "
+               "smaller than any number" if kind == "max" else
+               "the average of a window that holds NaN is NaN, and so would be its gradient's "
+               "check")
+        raise ValueError(f"x has NaN at index {where}: {why}")
     size = pair(size, "size", 1)
     stride = pair(stride, "stride", 1)
     out_hw = output_shape(x.shape[-2:], size, stride, what="pooling window")

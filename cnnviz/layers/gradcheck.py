@@ -118,3 +118,22 @@ def conv_layer_check(dy, x, w, b, stride=1, padding=0, dilation=1, eps=1e-6):
         numeric = numerical_gradient(loss, {"x": x, "w": w, "b": b}[name], eps)
         report[name] = (analytic[name], numeric, relative_error(analytic[name], numeric))
     return report
+
+
+def avgpool_layer_check(dy, x, size=2, stride=1, eps=1e-6):
+    """Check avgpool2d_backward against finite differences for x, with L = sum(dy * y).
+
+    returns {"x": (analytic, numerical, relative_error)}, as ``conv_layer_check`` does;
+    analytic from ``ops.avgpool2d_backward``, numerical from ``numerical_gradient`` of L in x.
+
+    >>> report = avgpool_layer_check(np.ones((2, 2)), np.arange(9.).reshape(3, 3))
+    >>> report["x"][2] < 1e-7
+    True
+    """
+    from . import ops
+
+    x, dy = (np.asarray(a, dtype=np.float64) for a in (x, dy))
+    analytic = ops.avgpool2d_backward(dy, x, size, stride)
+    numeric = numerical_gradient(lambda v: np.sum(dy * ops.avgpool2d_forward(v, size, stride)),
+                                 x, eps)
+    return {"x": (analytic, numeric, relative_error(analytic, numeric))}

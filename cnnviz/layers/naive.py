@@ -1,4 +1,4 @@
-"""The same four layers as ``cnnviz.ops``, written as plain Python loops.
+"""The same layers as ``cnnviz.ops`` (convolution, max and average pooling), as plain Python loops.
 
 This is the loop version: one ``for`` per index, so each line reads like a formula of the
 seed derivation. It is slow on purpose and serves twice:
@@ -27,6 +27,8 @@ __all__ = [
     "conv2d_backward",
     "maxpool2d_forward",
     "maxpool2d_backward",
+    "avgpool2d_forward",
+    "avgpool2d_backward",
 ]
 
 
@@ -159,9 +161,9 @@ def conv2d_backward(dy, x, w, b, stride=1, padding=0, dilation=1):
 # --------------------------------------------------------------------------- max pooling
 
 
-def _pool_setup(x, size, stride):
+def _pool_setup(x, size, stride, kind="max"):
     """Check the arguments; return x as (N, C, H, W), whether it came 2-D, size, stride, (HO, WO)."""
-    a = _args.pool_arguments(x, size, stride)
+    a = _args.pool_arguments(x, size, stride, kind)
     two_d = a.x.ndim == 2
     return (a.x[None, None] if two_d else a.x), two_d, a.size, a.stride, a.out_hw
 
@@ -246,4 +248,67 @@ def maxpool2d_backward(dy, x, size=2, stride=1, ties="first"):
                     cols = slice(j * s_c, j * s_c + kw)
                     mask = _window_mask(x4[img, c, rows, cols], ties)  # M_k of window X'_k
                     dx[img, c, rows, cols] += dy4[img, c, i, j] * mask  # ADD, never overwrite
+    return dx[0, 0] if two_d else dx
+
+
+# --------------------------------------------------------------------------- average pooling
+
+
+def avgpool2d_forward(x, size=2, stride=1):
+    """y_ij = mean of window X'_k; one loop per index.
+
+    x : (H, W) or (N, C, H, W);  size, stride : int or (rows, cols)
+    returns y : (HO, WO) or (N, C, HO, WO), float64 whatever x's dtype,
+    with HO = (H - size) // stride + 1 (WO likewise).
+
+    The seed's windows, averaged: y11 = (x11 + x12 + x21 + x22) / 4, ...
+
+    >>> avgpool2d_forward([[1, 5, 2], [4, 3, 9], [0, 8, 6]])
+    array([[3.25, 4.75],
+           [3.75, 6.5 ]])
+    """
+    x4, two_d, (kh, kw), (s_r, s_c), out_hw = _pool_setup(x, size, stride, "average")
+    n_images, channels = x4.shape[:2]
+    y = np.zeros((n_images, channels, *out_hw))
+    for img in range(n_images):
+        for c in range(channels):
+            for i in range(out_hw[0]):
+                for j in range(out_hw[1]):
+                    total = 0.0
+                    for m in range(kh):
+                        for n in range(kw):
+                            total += x4[img, c, i * s_r + m, j * s_c + n]
+                    y[img, c, i, j] = total / (kh * kw)  # y_ij = sum of the window / size^2
+    return y[0, 0] if two_d else y
+
+
+def avgpool2d_backward(dy, x, size=2, stride=1):
+    """dL/dx of average pooling given dy = dL/dy, as loops.
+
+    Every cell of window X'_k took part in y_ij with weight 1 / size^2, so start dx at zero
+    and, for every output y_ij, ADD dL/dy_ij / size^2 into each cell of its window
+    (windows overlap). dy : y's shape;  returns dx : x's shape, float64.
+
+    x22 lies in all four of the seed's windows, so it collects (sum of every dL/dy_ij) / 4:
+
+    >>> avgpool2d_backward([[1, 2], [3, 4]], [[1, 2, 3], [4, 9, 6], [7, 8, 5]])
+    array([[0.25, 0.75, 0.5 ],
+           [1.  , 2.5 , 1.5 ],
+           [0.75, 1.75, 1.  ]])
+    """
+    x4, two_d, (kh, kw), (s_r, s_c), out_hw = _pool_setup(x, size, stride, "average")
+    n_images, channels = x4.shape[:2]
+    dy4 = _args.gradient_like(dy, out_hw if two_d else (n_images, channels, *out_hw))
+    if two_d:
+        dy4 = dy4[None, None]
+
+    dx = np.zeros(x4.shape)
+    for img in range(n_images):
+        for c in range(channels):
+            for i in range(out_hw[0]):
+                for j in range(out_hw[1]):
+                    share = dy4[img, c, i, j] / (kh * kw)  # dL/dy_ij / size^2
+                    for m in range(kh):
+                        for n in range(kw):
+                            dx[img, c, i * s_r + m, j * s_c + n] += share  # ADD, never overwrite
     return dx[0, 0] if two_d else dx

@@ -1,4 +1,4 @@
-"""Convolution and max-pooling layers, forward and backward, in vectorized numpy.
+"""Convolution, max-pooling and average-pooling layers, forward and backward, in vectorized numpy.
 
 Each backward pass sits right below its forward pass. Two layouts are accepted:
 
@@ -29,6 +29,8 @@ __all__ = [
     "maxpool2d_forward",
     "maxpool2d_backward",
     "maxpool2d_masks",
+    "avgpool2d_forward",
+    "avgpool2d_backward",
     "output_size",
 ]
 
@@ -251,3 +253,43 @@ def maxpool2d_backward(dy, x, size=2, stride=1, ties="first"):
     where = (planes * (h * w) + rows * w + cols).ravel()  # index into x, flattened
     dx = np.bincount(where, weights=dy.ravel(), minlength=a.x.size)
     return dx.reshape(a.x.shape)
+
+
+def avgpool2d_forward(x, size=2, stride=1):
+    """Mean over each size x size window, per channel.
+
+    x : (H, W) or (N, C, H, W);  size, stride : int or (rows, cols)
+    returns y : (HO, WO) or (N, C, HO, WO), float64 whatever x's dtype, with
+        HO = (H - size) // stride + 1 (WO likewise), and
+        y[..., i, j] = sum_{m, n} x[..., i*stride + m, j*stride + n] / (KH * KW).
+    Windows overlap when stride < size (the seed's case: 2x2 windows, stride 1).
+    The arguments are checked as for ``maxpool2d_forward`` (NaN in x is refused too, with
+    its own reason).
+
+    >>> avgpool2d_forward([[1, 5, 2], [4, 3, 9], [0, 8, 6]])
+    array([[3.25, 4.75],
+           [3.75, 6.5 ]])
+    """
+    a = _args.pool_arguments(x, size, stride, kind="average")
+    windows = _windows(a.x, a.size, a.stride, (1, 1))  # (..., HO, WO, KH, KW), a view
+    return windows.sum(axis=(-2, -1)) / (a.size[0] * a.size[1])
+
+
+def avgpool2d_backward(dy, x, size=2, stride=1):
+    """dL/dx of average pooling, given dy = dL/dy of y's shape.
+
+    Every input of window ij gets dL/dy_ij / (KH * KW), ADDED into dx at the window's place
+    (overlapping windows accumulate: in the seed's case x22 lies in all four windows).
+    dx does not depend on x's values, only on its shape; x is still checked as in the forward.
+    returns dx : x's shape, float64 whatever the input's dtype.
+
+    >>> avgpool2d_backward(np.ones((2, 2)), [[1, 5, 2], [4, 3, 9], [0, 8, 6]])
+    array([[0.25, 0.5 , 0.25],
+           [0.5 , 1.  , 0.5 ],
+           [0.25, 0.5 , 0.25]])
+    """
+    a = _args.pool_arguments(x, size, stride, kind="average")
+    dy = _args.gradient_like(dy, (*a.x.shape[:-2], *a.out_hw))
+    share = dy / (a.size[0] * a.size[1])  # what each cell of window ij receives
+    patches = np.broadcast_to(share[..., None, None], (*share.shape, *a.size))  # no copy
+    return _scatter_add(patches, a.x.shape[-2:], a.stride, (1, 1))
