@@ -4,7 +4,9 @@
 
 Every notebook of DIR (default notebooks/) named NN_*.ipynb becomes OUT/NN_*.html (default
 site/), with its committed outputs (nothing is executed), and OUT/index.html lists them in order
-with their titles (each notebook's first markdown heading).
+with their titles (each notebook's first markdown heading). The derivation the collection teaches,
+DIR/derivation.md, becomes OUT/derivation.html (its markdown exported as a one-cell notebook, so
+its math is made like the notebooks'), linked from the index.
 
 Offline by construction:
 
@@ -17,7 +19,7 @@ Offline by construction:
   (latex2mathml), so no MathJax is loaded;
 - require.js, MathJax, mermaid and every other ``<script src=http...>`` / ``<link href=http...>``
   are left out; a page that would still reference anything outside the site stops the build;
-- images stay data URIs; links to ``*.ipynb`` point to the ``.html`` pages.
+- images stay data URIs; links to ``*.ipynb`` (and to ``derivation.md``) point to the ``.html`` pages.
 """
 import argparse
 import copy
@@ -42,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SITE = ROOT / "site"
 NOTEBOOK_NAME = re.compile(r"^\d\d_.+\.ipynb$")
+DERIVATION = "derivation.md"  # the derivation itself, in Chinese and English, with its errata
 MARKER = ".cnnviz-site"  # marks a folder this builder wrote (stale pages there may be removed)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -470,6 +473,8 @@ def make_exporter():
 # --- links and external resources ---------------------------------------------------------------
 
 _HREF_IPYNB = re.compile(r'(\bhref\s*=\s*["\'])(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"\'#?]*?)\.ipynb(?=[#?"\'])')
+_HREF_DERIVATION = re.compile(
+    r'(\bhref\s*=\s*["\'])(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)((?:[^"\'#?]*/)?derivation)\.md(?=[#?"\'])')
 _EXTERNAL_SCRIPT = re.compile(
     r'<script\b[^>]*\bsrc\s*=\s*["\']?(?:https?:)?//[^>]*>.*?</script\s*>', flags=re.S | re.I)
 _EXTERNAL_LINK = re.compile(r'<link\b[^>]*\bhref\s*=\s*["\']?(?:https?:)?//[^>]*>', flags=re.I)
@@ -484,8 +489,9 @@ _EXTERNAL_REFERENCE = re.compile(
 
 
 def link_pages(page):
-    """Relative links to ``*.ipynb`` point to the ``.html`` pages."""
-    return _HREF_IPYNB.sub(lambda m: m.group(1) + m.group(2) + ".html", page)
+    """Relative links to ``*.ipynb`` and to ``derivation.md`` point to the ``.html`` pages."""
+    page = _HREF_IPYNB.sub(lambda m: m.group(1) + m.group(2) + ".html", page)
+    return _HREF_DERIVATION.sub(lambda m: m.group(1) + m.group(2) + ".html", page)
 
 
 def drop_external(page):
@@ -560,20 +566,31 @@ class Page:
 
 
 def build_page(exporter, notebook, out_dir):
-    nb = nbformat.read(notebook, as_version=4)
-    title = notebook_title(nb, notebook.stem)
+    return _export(exporter, nbformat.read(notebook, as_version=4), notebook, out_dir)
+
+
+def build_markdown_page(exporter, markdown, out_dir):
+    """A markdown file (the derivation) as a page: exported as a notebook of one markdown cell,
+    so that its math, links and layout are made as the notebooks' markdown is."""
+    text = Path(markdown).read_text(encoding="utf-8")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+    return _export(exporter, nb, Path(markdown), out_dir)
+
+
+def _export(exporter, nb, source, out_dir):
+    title = notebook_title(nb, source.stem)
     nb.metadata["title"] = title_text(title)
-    resources = {"metadata": {"name": notebook.stem, "path": str(notebook.parent)}}
+    resources = {"metadata": {"name": source.stem, "path": str(source.parent)}}
     page, resources = exporter.from_notebook_node(nb, resources)
     store = resources["cnnviz_math"]
     page = drop_external(link_pages(store.fill(page)))
     outside = external_references(page)
     if outside:
-        raise SiteError(f"{notebook.name} would load {len(outside)} resource(s) from outside the "
+        raise SiteError(f"{source.name} would load {len(outside)} resource(s) from outside the "
                         f"site: {', '.join(sorted(set(outside))[:5])}")
-    target = out_dir / f"{notebook.stem}.html"
+    target = out_dir / f"{source.stem}.html"
     target.write_text(page, encoding="utf-8")
-    return Page(notebook, target, title, page.count('class="cnnviz-stage-static"'),
+    return Page(source, target, title, page.count('class="cnnviz-stage-static"'),
                 len(store.items) - len(store.failures), list(store.failures),
                 list(resources["cnnviz_widgets_missing"]))
 
@@ -594,6 +611,8 @@ ol.cnnviz-site-notebooks li{{margin:.5em 0;padding:.6em .8em;border:1px solid #d
 ol.cnnviz-site-notebooks a{{color:#1565c0;text-decoration:none;font-weight:600}}
 ol.cnnviz-site-notebooks a:hover{{text-decoration:underline}}
 .cnnviz-site-file{{color:#666;font-size:.85em;margin-left:.6em}}
+.cnnviz-site-derivation a{{color:#1565c0;text-decoration:none;font-weight:600}}
+.cnnviz-site-derivation a:hover{{text-decoration:underline}}
 </style>
 </head>
 <body>
@@ -605,18 +624,25 @@ JupyterLab (<code>make lab</code>).</p>
 <ol class="cnnviz-site-notebooks">
 {items}
 </ol>
-</main>
+{derivation}</main>
 </body>
 </html>
 """
 
 
-def index_html(pages):
+def index_html(pages, derivation=None):
+    """The index: the notebooks in order, then the derivation page (if there is one)."""
     items = "\n".join(
         f'<li><a href="{html.escape(page.html.name)}">{title_html(page.title)}</a>'
         f'<span class="cnnviz-site-file">{html.escape(page.notebook.name)}</span></li>'
         for page in pages)
-    return INDEX.format(items=items)
+    more = ""
+    if derivation is not None:
+        more = (f'<p class="cnnviz-site-derivation">The derivation itself, in Chinese and English, '
+                f'with its errata: <a href="{html.escape(derivation.html.name)}">'
+                f'{title_html(derivation.title)}</a>'
+                f'<span class="cnnviz-site-file">{html.escape(derivation.notebook.name)}</span></p>\n')
+    return INDEX.format(items=items, derivation=more)
 
 
 def notebooks_in(folder):
@@ -625,7 +651,9 @@ def notebooks_in(folder):
 
 
 def build_site(out_dir=SITE, notebooks_dir=NOTEBOOKS):
-    """Build the site in ``out_dir`` from the notebooks of ``notebooks_dir``; the pages, in order."""
+    """Build the site in ``out_dir`` from the notebooks of ``notebooks_dir``; the notebooks' pages,
+    in order (the derivation page, made when ``notebooks_dir`` holds derivation.md, is
+    ``derivation_page(out_dir)``)."""
     out_dir, notebooks_dir = Path(out_dir), Path(notebooks_dir)
     notebooks = notebooks_in(notebooks_dir)
     if not notebooks:
@@ -633,15 +661,30 @@ def build_site(out_dir=SITE, notebooks_dir=NOTEBOOKS):
     out_dir.mkdir(parents=True, exist_ok=True)
     exporter = make_exporter()
     pages = [build_page(exporter, notebook, out_dir) for notebook in notebooks]
-    (out_dir / "index.html").write_text(index_html(pages), encoding="utf-8")
+    source = notebooks_dir / DERIVATION
+    derivation = build_markdown_page(exporter, source, out_dir) if source.is_file() else None
+    (out_dir / "index.html").write_text(index_html(pages, derivation), encoding="utf-8")
     marker = out_dir / MARKER
     if marker.exists():  # a folder this builder made: pages of notebooks gone since are removed
         current = {page.html.name for page in pages} | {"index.html"}
+        if derivation is not None:
+            current.add(derivation.html.name)
         for stale in out_dir.glob("*.html"):
-            if stale.name not in current and re.match(r"^\d\d_", stale.name):
+            if stale.name not in current and (re.match(r"^\d\d_", stale.name)
+                                              or stale.name == derivation_html_name()):
                 stale.unlink()
     marker.write_text("Built by tools/site.py (make site).\n", encoding="utf-8")
     return pages
+
+
+def derivation_html_name():
+    return Path(DERIVATION).stem + ".html"
+
+
+def derivation_page(out_dir=SITE):
+    """The derivation page ``build_site`` wrote in ``out_dir``, or None."""
+    path = Path(out_dir) / derivation_html_name()
+    return path if path.is_file() else None
 
 
 def main(argv=None):
@@ -662,6 +705,9 @@ def main(argv=None):
         if page.widgets_missing:
             print(f"  {len(page.widgets_missing)} widget output(s) shown as text: the notebook "
                   "saved no widget state for them", file=sys.stderr)
+    derivation = derivation_page(args.out)
+    if derivation is not None:
+        print(f"{derivation}  the derivation")
     print(f"{Path(args.out) / 'index.html'}  {len(pages)} notebook(s)")
     return 0
 

@@ -10,7 +10,8 @@ a file:// URL is blocked and recorded; then, for every page:
   * every stage with more than one frame plays (its data-step moves), steps (→ and ← on the
     focused stage, the step buttons) and scrubs (the range input), and the frame shown is
     the frame of its step;
-and the index page links every notebook, in order, under its title.
+and the index page links every notebook, in order, under its title, and then the derivation
+page (notebooks/derivation.md), which shows no $ either.
 """
 import html
 import importlib.util
@@ -321,9 +322,30 @@ def test_index_links_every_notebook(browser, sites, which):
             assert page.title() == site.title_text(p.title)
             page.go_back()
             page.wait_for_url((out / "index.html").as_uri())
+        derivation = page.locator(".cnnviz-site-derivation a")
+        if which == "committed":  # notebooks/derivation.md: its page, after the notebooks
+            assert derivation.count() == 1 and derivation.get_attribute("href") == "derivation.html"
+            derivation.click()
+            page.wait_for_url((out / "derivation.html").as_uri())
+            heading = page.locator(".jp-MarkdownOutput h1").first.inner_text().replace("¶", "").strip()
+            assert heading == derivation_text(derivation_source()) and page.title() == heading
+            assert not page.evaluate(MARKDOWN_DOLLARS), "the derivation page shows $"
+            page.go_back()
+        else:
+            assert derivation.count() == 0
         assert not outside and not errors, (outside, errors)
     finally:
         context.close()
+    if which == "committed":
+        check_page(browser, out / "derivation.html")
+
+
+def derivation_source():
+    return (NOTEBOOKS / site.DERIVATION).read_text(encoding="utf-8")
+
+
+def derivation_text(markdown):
+    return site.title_text(re.search(r"^# (.+)$", markdown, flags=re.M).group(1))
 
 
 def test_cli_builds_the_default_layout(tmp_path):

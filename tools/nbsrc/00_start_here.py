@@ -18,6 +18,8 @@
 #
 # Read 01 → 04 in order; 05 and 06 need them. Each notebook opens with what you will learn and ends with a
 # summary and exercises that check your answers.
+#
+# The derivation itself, in Chinese and English, with its errata: [derivation.md](derivation.md).
 
 # %% [markdown]
 # ## How the controls work

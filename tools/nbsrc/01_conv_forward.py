@@ -3,6 +3,18 @@
 # %% [markdown]
 # # 01 · The convolution layer, forward
 #
+# > **From the derivation** (section 1, 卷积层前向传播; the whole derivation: [derivation.md](derivation.md))
+# >
+# > 根据卷积运算的定义,卷积层的前向传播可以通过滑动卷积核在输入特征图上进行**逐元素相乘、叠加求和**得到。对于每一个输出特征图的元素 $y_{ij}$ ,可以使用以下公式计算:
+# >
+# > $$y_{ij} = \sum_{m=1}^2 \sum_{n=1}^2 w_{mn} \cdot x_{(i+m-1)(j+n-1)} + b_{ij}$$
+# >
+# > *In English:* the forward pass moves the kernel across the input and, at each position, multiplies
+# > the overlapping entries pairwise and adds the products up; every output $y_{ij}$ is the sum above plus its bias.
+# >
+# > *What this notebook adds:* the sliding window step by step, with your own numbers in every product,
+# > the four equations written out, a shared bias, and why the kernel is not flipped.
+#
 # **What you will learn**
 #
 # - how a 2×2 kernel slides over a 3×3 input and produces a 2×2 output;

@@ -3,6 +3,18 @@
 # %% [markdown]
 # # 02 · The convolution layer, backward
 #
+# > **From the derivation** (section 2, 卷积层反向传播; the whole derivation: [derivation.md](derivation.md))
+# >
+# > 卷积层的反向传播需要计算关于输入特征图 X、卷积核 W 和偏置 b 的梯度,即 $\frac{\partial L}{\partial X}$ 、 $\frac{\partial L}{\partial W}$ 和 $\frac{\partial L}{\partial b}$ 。
+# >
+# > $$\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} \cdot \frac{\partial Y}{\partial X}$$
+# >
+# > *In English:* given $\partial L/\partial Y$, the backward pass must return the gradients with respect to the
+# > input $X$, the kernel $W$ and the bias $b$, each by the chain rule, as for $\partial L/\partial X$ above.
+# >
+# > *What this notebook adds:* what that product means (a sum over the outputs, below), the nine, four and
+# > four formulas built up step by step and added where windows overlap, the matrix form, and a numerical check.
+#
 # **What you will learn**
 #
 # - what the backward pass receives ($\partial L/\partial Y$) and what it must return ($\partial L/\partial X$, $\partial L/\partial W$, $\partial L/\partial b$);
@@ -24,6 +36,15 @@
 #
 # $$\frac{\partial L}{\partial x_{rc}} = \sum_{i,j} \frac{\partial L}{\partial y_{ij}}\,\frac{\partial y_{ij}}{\partial x_{rc}},\qquad
 #   \frac{\partial y_{ij}}{\partial x_{rc}} = \text{the weight that multiplies } x_{rc} \text{ in } y_{ij} \text{ (or 0)}.$$
+#
+# The derivation writes this step as a product, $\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} \cdot \frac{\partial Y}{\partial X}$.
+# That is shorthand: $\partial Y/\partial X$ is not a matrix you multiply by. Each $x_{rc}$ can reach $L$ through
+# each of the four outputs, so the chain rule adds one term per output, the sum above. In that sum,
+# $\partial y_{ij}/\partial x_{rc}$ is read off the forward formula
+# $y_{ij} = \sum_{m,n} w_{mn}\, x_{(i+m-1)(j+n-1)} + b_{ij}$: it is $w_{mn}$ with $m = r - i + 1$, $n = c - j + 1$ when
+# that offset lies inside the kernel ($1 \le m, n \le 2$), and 0 when $x_{rc}$ is outside the window of $y_{ij}$.
+# For example $\partial L/\partial x_{12} = \partial L/\partial y_{11}\, w_{12} + \partial L/\partial y_{12}\, w_{11}$
+# (the other two terms are 0): the derivation's second formula.
 #
 # In the explorers below you set $\partial L/\partial Y$ with sliders, like $X$ and $W$. The values of $b$ appear in no
 # gradient (each $y_{ij}$ holds its bias with coefficient 1), so these explorers leave their sliders out; what

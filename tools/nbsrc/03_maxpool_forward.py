@@ -3,6 +3,20 @@
 # %% [markdown]
 # # 03 · The max-pooling layer, forward
 #
+# > **From the derivation** (section 3, 池化层前向传播; the whole derivation: [derivation.md](derivation.md))
+# >
+# > 由于使用的是最大池化层, 池化核尺寸为 2×2 , 步长为1, 无填充, 因此池化层的前向传播可以通过滑动池化窗口的方式进行。
+# >
+# > 设函数 $max(\cdot)$ 返回的是**矩阵中的最大元素的值**,则可得到输出特征图Y的结果为 …
+# >
+# > *In English:* a 2×2 max-pooling window moves over the input with stride 1 and no padding; with
+# > $\max(\cdot)$ the largest entry of a matrix, the output is
+# > $Y = \begin{pmatrix} \max(X'_1) & \max(X'_2) \\ \max(X'_3) & \max(X'_4) \end{pmatrix}$
+# > (the original's LaTeX for this matrix is damaged: see the errata of the derivation page).
+# >
+# > *What this notebook adds:* the four overlapping windows and their maxima, live, and how window size and
+# > stride decide whether windows overlap, tile the input or skip part of it.
+#
 # **What you will learn**
 #
 # - how a 2×2 pooling window slides over a 3×3 input with stride 1, giving four **overlapping** windows $X'_1 \dots X'_4$;

@@ -3,6 +3,19 @@
 # %% [markdown]
 # # 04 · The max-pooling layer, backward
 #
+# > **From the derivation** (section 4, 池化层反向传播; the whole derivation: [derivation.md](derivation.md))
+# >
+# > 池化层的反向传播计算可以通过使用**具有相同的池化窗口大小但将最大值位置标记为1、其他位置标记为0**的掩码矩阵来实现。
+# >
+# > 将 $\frac{\partial L}{\partial y_{ij}}$ 乘以掩码矩阵 $M_k$ ,得到局部梯度 $\frac{\partial L}{\partial X_k'}=\frac{\partial L}{\partial y_{ij}}\cdot M_k$ 。
+# >
+# > *In English:* the backward pass uses a mask $M_k$ the size of the pooling window, 1 where the window's
+# > maximum sits and 0 elsewhere; multiplying $\partial L/\partial y_{ij}$ by it gives the local gradient
+# > $\partial L/\partial X'_k$, which is added into $\partial L/\partial X$ (the derivation writes $X_k'$ for $X'_k$).
+# >
+# > *What this notebook adds:* why the mask is the right derivative, the contributions meeting where windows
+# > overlap (and the `=` instead of `+=` bug that loses them), and what to do with ties.
+#
 # **What you will learn**
 #
 # - the mask $M_k$ of a window: 1 where its maximum sits, 0 elsewhere;
