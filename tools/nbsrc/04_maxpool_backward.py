@@ -225,8 +225,9 @@ print("slope of L from the left:   ", (loss(X_tie) - loss(X_tie - bump)) / c)
 # the tie has to place somewhere.
 
 # %% [markdown]
-# Any mask between "all to $x_{13}$" and "all to $x_{22}$" is a defensible gradient there (mathematically, a
-# *subgradient*): "first" takes one end, "split" the middle. "all" takes both ends at once, which is none of them.
+# Any mask between "all to $x_{13}$" and "all to $x_{22}$" is a defensible gradient there: each is a *subgradient* of
+# $y_{12}$ (a maximum is a convex function of its window), and for $L$, which need not be convex, a *generalized
+# gradient*. "first" takes one end, "split" the middle. "all" takes both ends at once, which is none of them.
 #
 # The centred finite difference of `cnnviz.gradcheck` averages the two one-sided slopes, so at this two-way tie it agrees with
 # "split" and disagrees with the other two. That is not a bug in "first": finite differences cannot settle a point where
