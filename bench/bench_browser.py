@@ -33,23 +33,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
 from lab import CHROMIUM_FLAGS, Lab, find_chromium  # noqa: E402
-from notebook_ui import KernelTraffic, NotebookUI, slider_handle, stepping_stage  # noqa: E402
+from notebook_ui import (EXPLORERS, KernelTraffic, NotebookUI, slider_handle,  # noqa: E402
+                         stepping_stage)
 
 PRESSES = 20
 WARMUP = 2
 PLAY_S = 10
 VIEWPORT = {"width": 1400, "height": 1300}
-# name -> (the code that makes it, the slider to press)
-EXPLORERS = {
-    "conv-forward": ("cnnviz.ConvForwardExplorer()", "x22"),
-    "conv-backward": ("cnnviz.ConvBackwardExplorer()", "dy11"),
-    "pool-forward": ("cnnviz.PoolForwardExplorer()", "x22"),
-    "pool-windows": ("cnnviz.PoolWindowsExplorer()", "stride"),
-    "pool-backward": ("cnnviz.PoolBackwardExplorer()", "dy11"),
-    "output-size": ("cnnviz.OutputSizeExplorer()", "kernel"),
-    "multichannel": ("cnnviz.MultiChannelExplorer()", "w11"),
-    "strided-backward": ("cnnviz.StridedBackwardExplorer()", "dy11"),
-}
 BARE_CELL = """import ipywidgets
 _slider = ipywidgets.IntSlider(value=5, min=0, max=10, description="n", continuous_update=True)
 _slider.add_class("cnnviz-slider")

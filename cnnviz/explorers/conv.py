@@ -217,7 +217,7 @@ class ConvBackwardExplorer(_ConvExplorer):
         stage = self._stage_of(parts, css_class)
         self.refresh()
         controls = [self._editors(*editors)]
-        if "bias_mode" in parts or parts == ("db",):
+        if parts == ("db",):  # ∂L/∂b depends on the bias mode
             controls.append(self.bias_mode)
         if note:
             controls.append(widgets.HTML(f"<div style='font-size:1.05em'>{note}</div>"))

@@ -30,6 +30,19 @@ import time
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 WIDGET_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'
 STAGE = ".cnnviz-stage"
+
+# Every explorer of the collection, for the browser tests and bench/bench_browser.py:
+# name -> (the code that makes the explorer, the slider to move: one that changes the frame)
+EXPLORERS = {
+    "conv-forward": ("cnnviz.ConvForwardExplorer()", "x22"),
+    "conv-backward": ("cnnviz.ConvBackwardExplorer()", "dy11"),
+    "pool-forward": ("cnnviz.PoolForwardExplorer()", "x22"),
+    "pool-windows": ("cnnviz.PoolWindowsExplorer()", "stride"),
+    "pool-backward": ("cnnviz.PoolBackwardExplorer()", "dy11"),
+    "output-size": ("cnnviz.OutputSizeExplorer()", "kernel"),
+    "multichannel": ("cnnviz.MultiChannelExplorer()", "w11"),
+    "strided-backward": ("cnnviz.StridedBackwardExplorer()", "dy11"),
+}
 # Generous: a 2-core machine running Lab, a kernel and Chromium at once.
 TIMEOUT_S = 60
 

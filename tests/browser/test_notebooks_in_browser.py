@@ -27,6 +27,7 @@ import pytest
 from conftest import new_page
 from lab import NOTEBOOKS
 from notebook_ui import (
+    EXPLORERS,
     STAGE,
     TIMEOUT_S,
     KernelTraffic,
@@ -48,17 +49,6 @@ PLAY_S = 3
 MIN_CONTRAST = 4.5
 THEMES = ("JupyterLab Light", "JupyterLab Dark")
 
-# name -> (the code that makes the explorer, the slider to move: one that changes the frame)
-EXPLORERS = {
-    "conv-forward": ("cnnviz.ConvForwardExplorer()", "x22"),
-    "conv-backward": ("cnnviz.ConvBackwardExplorer()", "dy11"),
-    "pool-forward": ("cnnviz.PoolForwardExplorer()", "x22"),
-    "pool-windows": ("cnnviz.PoolWindowsExplorer()", "stride"),
-    "pool-backward": ("cnnviz.PoolBackwardExplorer()", "dy11"),
-    "output-size": ("cnnviz.OutputSizeExplorer()", "kernel"),
-    "multichannel": ("cnnviz.MultiChannelExplorer()", "w11"),
-    "strided-backward": ("cnnviz.StridedBackwardExplorer()", "dy11"),
-}
 # name -> a bad setting: ("code", an explorer made with it) or ("sliders", [(slider, key, presses)])
 BAD_SETTINGS = {
     "conv-forward": ("code", "cnnviz.ConvForwardExplorer(x=[[1]], w=[[1, 2], [3, 4]], b=0)"),
