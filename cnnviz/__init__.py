@@ -8,14 +8,17 @@ The package is split by concern; each part imports only the parts above it:
   the pitfalls, the chain conv -> pool -> loss, a tiny CNN, exercises and the worked examples.
 - ``cnnviz.render``: state -> HTML (and matplotlib figures). No widgets.
 - ``cnnviz.explorers``: the stages (stepping in the browser) and the explorers (sliders).
+- ``cnnviz.i18n`` (which language: English or Chinese) and ``cnnviz.words`` (the catalog of
+  every word the package shows a student, in both), used by all of the above.
 
 Every module a notebook uses is reachable right after ``import cnnviz`` (``cnnviz.steps``,
 ``cnnviz.pitfalls``, ...). The explorers import ipywidgets and load on first use.
 """
 import importlib
 
-from .derivation import (chain, examples, exercises, formulas, geometry, matrix_form, pitfalls,
-                         tinycnn)
+from . import i18n, words
+from .derivation import (chain, examples, exercises, formulas, geometry, learning, matrix_form,
+                         pitfalls, tinycnn)
 from .layers import gradcheck, naive, ops, steps
 from .layers.ops import (
     avgpool2d_backward,
@@ -49,6 +52,10 @@ _EXPLORERS = {
     "OutputSizeExplorer": ".explorers.general",
     "MultiChannelExplorer": ".explorers.general",
     "StridedBackwardExplorer": ".explorers.general",
+    "FeatureMapExplorer": ".explorers.images",
+    "MatrixFormExplorer": ".explorers.matrix",
+    "LearnKernelExplorer": ".explorers.learning",
+    "ChainExplorer": ".explorers.chain",
 }
 # Modules that import matplotlib, also on first use.
 _LAZY_MODULES = {"plots": ".render.plots"}

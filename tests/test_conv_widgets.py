@@ -1,6 +1,6 @@
 """The convolution explorers, driven without a browser: move sliders, read the stages' frames.
 
-Every number is read back from the HTML the student sees (data-cell / data-value) and
+Every number is read back from the HTML the student sees (each number cell named in data-cell) and
 compared with cnnviz's ops for the same values.
 """
 import json
@@ -12,8 +12,20 @@ import numpy as np
 import pytest
 
 import cnnviz
+from cnnviz import i18n
 from cnnviz.explorers.conv import ConvBackwardExplorer, ConvForwardExplorer
+from cnnviz.explorers.stage import pack_frames, unpack_frames
+from cnnviz.render import colour
 from cnnviz.render import conv as views
+from zh_words import english_in, explorer_texts, visible_text
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The notebook's language is English here wherever pytest runs (the Chinese explorers
+    below say lang="zh")."""
+    with i18n.using("en"):
+        yield
 
 
 def table(html, prefix, size):
@@ -57,9 +69,10 @@ CASES = [(RNG.integers(-5, 6, (3, 3)), RNG.integers(-5, 6, (2, 2)), RNG.integers
           RNG.integers(-5, 6, (2, 2))) for _ in range(4)]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("x, w, b, dy", CASES)
-def test_forward_frames_show_the_ops_output_at_every_step(x, w, b, dy):
-    ex = ConvForwardExplorer()
+def test_forward_frames_show_the_ops_output_at_every_step(x, w, b, dy, lang):
+    ex = ConvForwardExplorer(lang=lang)
     set_matrix(ex.x_editor, x)
     set_matrix(ex.w_editor, w)
     set_matrix(ex.b_editor, b)
@@ -72,10 +85,10 @@ def test_forward_frames_show_the_ops_output_at_every_step(x, w, b, dy):
         assert np.isnan(y[~done]).all()  # not computed yet: shown as '?'
         i, j = divmod(step, 2)
         assert table(frame, "y", 1)[views.cell_name("y", i, j)] == expected[i, j]
-        window = re.findall(r'<td class="cv-win" data-cell="([^"]*)"', frame)
+        window = re.findall(r'<td class="cv-win(?: cv-[npz]\d?)?" data-cell="([^"]*)"', frame)
         assert window == [views.cell_name("x", i + m, j + n) for m in range(2) for n in range(2)]
-    assert ex.stage.captions == ["step 1 of 4: y₁₁", "step 2 of 4: y₁₂",
-                                 "step 3 of 4: y₂₁", "step 4 of 4: y₂₂"]
+    assert ex.stage.captions == [{"en": "step {} of 4: {}", "zh": "第 {}/4 步：{}"}[lang].format(k, y)
+                                 for k, y in enumerate(["y₁₁", "y₁₂", "y₂₁", "y₂₂"], 1)]
 
 
 def test_forward_formula_is_mathml_with_the_numbers_of_the_sliders():
@@ -137,10 +150,11 @@ def test_the_step_python_asks_for_is_checked():
         ex.stage.step = 4
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("bias", ["position", "shared"])
 @pytest.mark.parametrize("x, w, b, dy", CASES[:2])
-def test_backward_frames_accumulate_to_the_ops_gradients(x, w, b, dy, bias):
-    ex = ConvBackwardExplorer(bias=bias)
+def test_backward_frames_accumulate_to_the_ops_gradients(x, w, b, dy, bias, lang):
+    ex = ConvBackwardExplorer(bias=bias, lang=lang)
     set_matrix(ex.x_editor, x)
     set_matrix(ex.w_editor, w)
     set_matrix(ex.b_editor, b)
@@ -225,7 +239,7 @@ def test_summary_and_static_copy_show_the_numbers_and_play_with_no_kernel():
     static = ex.stage.static_html()
     state = json.loads(re.search(r'data-cnnviz-stage-data="\w+">(.*?)</script>', static, re.S)
                        .group(1).replace("<\\/", "</"))
-    assert state["frames"] == ex.stage.frames and state["captions"] == ex.stage.captions
+    assert unpack_frames(state["frames"]) == ex.stage.frames and state["captions"] == ex.stage.captions
     assert "function render" in static and "staticModel" in static
     assert "http" not in static.split("<script", 1)[1]  # nothing fetched
 
@@ -356,3 +370,182 @@ def test_backward_shows_b_sliders_only_where_b_matters():
     ex.b_editor.slider(0, 0).value = 5  # moving b changes no gradient
     for old, new in zip(before, (ex.dx, ex.dw, ex.db)):
         np.testing.assert_array_equal(old, new)
+
+
+def test_frames_are_sent_packed_and_unpack_to_themselves():
+    """A stage sends each piece of HTML once; unpacked, the frames are the frames."""
+    ex = ConvForwardExplorer()
+    frames = ex.stage.frames
+    packed = ex.stage.get_state(["frames"])["frames"]
+    assert unpack_frames(packed) == frames == unpack_frames(pack_frames(frames))
+    assert len(packed["pieces"]) == len(set(packed["pieces"]))
+    assert len(json.dumps(packed)) < 0.7 * len(json.dumps(frames))
+    assert unpack_frames(pack_frames(["", "a<b>c</b>", "<i>"])) == ["", "a<b>c</b>", "<i>"]
+
+
+# ---------------------------------------------------------------------------------------
+# Colour: one diverging scale per explorer
+# ---------------------------------------------------------------------------------------
+def coloured_cells(frame):
+    """[(number shown, fill class)] of every number cell of the frame's grids (cv-m tables)."""
+    out = []
+    for body in re.findall(r'<table class="cv-m">.*?</table>', frame, flags=re.S):
+        (numbers,), (fills,) = views.shown_tables(body), views.shown_fills(body)
+        out += [(numbers[name], fills[name]) for name in numbers]
+    return out
+
+
+def legends(frame):
+    return re.findall(r"<div class='cnnviz-view cv-key' data-scale='([^']*)'>", frame)
+
+
+def assert_one_scale(ex, frames):
+    """Every grid cell of these frames: its hue says its sign, its depth grows with |value|
+    on the explorer's one scale (the same number, the same colour, in every frame), and the
+    scale is the round number above the largest |value| the grids show."""
+    cells = [cell for frame in frames for cell in coloured_cells(frame)]
+    assert cells
+    numbers = []
+    for shown, fill in cells:
+        if shown == "?":
+            assert fill == ""  # not computed yet: no fill
+            continue
+        v = float(shown)
+        numbers.append(v)
+        if v < 0:
+            assert re.fullmatch(r"cv-n[1-7]", fill), (shown, fill)
+        elif v > 0:
+            assert re.fullmatch(r"cv-p[1-7]", fill), (shown, fill)
+        else:
+            assert fill in ("", "cv-z"), (shown, fill)
+        assert fill == colour.fill_class(v, ex.scale) or (v == 0 and fill == "")
+    # deeper for larger |value| across every frame: never a lighter step for a larger number
+    for sign in (-1, 1):
+        shown = [(float(s), f) for s, f in cells if s != "?"]
+        steps = sorted((abs(v), int(f[-1])) for v, f in shown if np.sign(v) == sign)
+        assert all(a[1] <= b[1] for a, b in zip(steps, steps[1:])), steps
+    assert ex.scale == colour.scale_for(numbers)
+
+
+def test_forward_grids_are_coloured_on_one_scale_with_its_legend_in_every_frame():
+    ex = ConvForwardExplorer(x=[[1, -2, 0], [0, 3, -1], [2, 1, -4]], w=[[1, -1], [2, 0]],
+                             b=[[1, 0], [0, 1]])
+    y = cnnviz.conv2d_forward(ex.x, ex.w, ex.b)
+    np.testing.assert_array_equal(y, [[4, 4], [1, 7]])
+    assert ex.scale == 8.0  # the round number above |y22| = 7
+    assert_one_scale(ex, ex.stage.frames)
+    assert [legends(f) for f in ex.stage.frames] == [["8"]] * 4
+    # step 1 shows y11 = 4 only, not as the deepest orange: the scale is not per frame
+    first = dict(views.shown_fills(ex.stage.frames[0])[-1])
+    assert views.shown_tables(ex.stage.frames[0])[-1]["y11"] == "4"
+    assert first["y11"] == "cv-p4" and first["y22"] == ""  # 4/8 of the way: step 4 of 7
+    # x33 = -4 is blue, as deep as y11 = 4 is orange
+    assert dict(views.shown_fills(ex.stage.frames[0])[0])["x33"] == "cv-n4"
+    # a slider move: one new scale for every frame
+    ex.x_editor.slider(2, 2).value = 5
+    assert ex.scale == colour.scale_for(ex.x, cnnviz.conv2d_forward(ex.x, ex.w, ex.b))
+    assert {tuple(legends(f)) for f in ex.stage.frames} == {(views.format_number(ex.scale),)}
+    assert_one_scale(ex, ex.stage.frames)
+
+
+def test_backward_grids_of_every_section_share_one_scale():
+    ex = ConvBackwardExplorer()
+    sections = [ex.scatter_x(), ex.scatter_w(), ex.bias(), ex.matrix_form()]
+    ex.run_gradient_check()
+    stages = [ex.stage] + [stage for s in sections for stage in s.stages]
+    frames = [f for stage in stages for f in stage.frames] + [ex.check_view.value]
+    assert_one_scale(ex, frames)
+    assert ex.scale == 8.0  # ∂L/∂w12 = 7 is the largest number
+    for stage in stages:  # the legend once in every frame, the same in all
+        assert {tuple(legends(f)) for f in stage.frames} == {("8",)}
+    assert legends(ex.check_view.value) == ["8"]
+    # a running total may pass the final gradient: the scale covers every step
+    ex.dy_editor.value = [[5, -5], [0, 0]]
+    ex.w_editor.value = [[5, 5], [0, 0]]
+    running = [s.dX[0, 1] for s in ex.trace]
+    assert abs(running[0]) > abs(ex.dx[0, 1])
+    frames = [f for stage in stages for f in stage.frames]
+    assert_one_scale(ex, frames)
+    assert ex.scale >= np.max(np.abs(running))
+
+
+# ---------------------------------------------------------------------------------------
+# The explorers in Chinese: the same numbers, no English words outside math and code
+# ---------------------------------------------------------------------------------------
+def _every_section(ex):
+    if isinstance(ex, ConvForwardExplorer):
+        return [ex.equations()]
+    return [ex.scatter_x(), ex.scatter_w(), ex.bias(), ex.gather_x(), ex.matrix_form(),
+            ex.weight_equations(), ex.gradient_check()]
+
+
+@pytest.mark.parametrize("make", [ConvForwardExplorer, ConvBackwardExplorer])
+@pytest.mark.parametrize("bias", ["position", "shared"])
+def test_a_chinese_explorer_shows_no_english_words(make, bias):
+    ex = make(bias=bias, lang="zh")
+    sections = _every_section(ex)
+    texts = explorer_texts(ex, sections)
+    if isinstance(ex, ConvBackwardExplorer):
+        texts.append(visible_text(ex.check_view.value))
+        ex.x_editor.slider(0, 0).value += 1  # the check goes stale: its note
+        texts.append(visible_text(ex.check_view.value))
+    assert english_in(texts) == {}
+    assert all(stage.lang == "zh" for stage in ex.stages)
+    assert ex.x_editor.title == "X（输入）" and ex.bias_mode.description == "偏置"
+    assert "共用一个偏置（b）" in ex.bias_mode._options_labels
+    english = make(bias=bias, lang="en")
+    _every_section(english)
+    # the same pictures, the same numbers, in the other language
+    for zh_stage, en_stage in zip(ex.stages, english.stages):
+        assert len(zh_stage.frames) == len(en_stage.frames)
+    if isinstance(ex, ConvBackwardExplorer):
+        english.x_editor.slider(0, 0).value += 1
+    for zh_stage, en_stage in zip(ex.stages, english.stages):
+        for zh_frame, en_frame in zip(zh_stage.frames, en_stage.frames):
+            assert views.shown_tables(zh_frame) == views.shown_tables(en_frame)
+            assert re.findall("<math.*?</math>", zh_frame) == re.findall("<math.*?</math>", en_frame)
+
+
+def test_a_chinese_explorer_says_what_is_wrong_in_chinese_with_the_package_s_words():
+    ex = ConvForwardExplorer(np.ones((3, 3)), np.ones((4, 4)), 0.0, lang="zh")
+    assert ex.error.startswith("这个设置不可用") and "kernel 4x4" in ex.error  # the layer's words
+    assert ex.stage.error == ex.error
+    english = ConvForwardExplorer(np.ones((3, 3)), np.ones((4, 4)), 0.0, lang="en")
+    assert english.error in ex.error and not re.search(r"[\u4e00-\u9fff]", english.error)
+
+
+def test_the_language_is_the_notebook_s_unless_an_explorer_names_one():
+    with i18n.using("zh"):
+        assert ConvForwardExplorer().stage.captions[0] == "第 1/4 步：y₁₁"
+        assert ConvForwardExplorer(lang="en").stage.captions[0] == "step 1 of 4: y₁₁"
+    with pytest.raises(ValueError, match="lang must be one of"):
+        ConvForwardExplorer(lang="fr")
+
+
+def test_the_stage_speaks_its_explorer_s_language_also_with_no_kernel():
+    from cnnviz.explorers import stage as stage_module
+    from cnnviz.words import WORDS
+    zh = ConvForwardExplorer(lang="zh").stage
+    labels = zh.code.labels
+    assert labels["zh"]["play"] == "▶ 播放" and labels["zh"]["pause"] == "❚❚ 暂停"
+    assert labels["zh"]["back"] == "◀ 上一步" and labels["zh"]["forward"] == "下一步 ▶"
+    assert labels["zh"]["first"] == "⇤ 第一步" and labels["zh"]["last"] == "最后一步 ⇥"
+    assert [labels["zh"][k] for k in ("speed", "slow", "medium", "fast", "loop", "projector")] == \
+        ["速度", "慢", "中", "快", "循环", "⤢ 投影模式"]
+    assert set(labels["en"]) == set(labels["zh"]) and labels["en"]["play"] == "▶ play"
+    for lang, stage in (("zh", zh), ("en", ConvForwardExplorer(lang="en").stage)):
+        static = stage.static_html()
+        state = json.loads(re.search(r'data-cnnviz-stage-data="\w+">(.*?)</script>', static, re.S)
+                           .group(1).replace("<\\/", "</"))
+        assert state["labels"] == labels[lang]
+        assert "labels: state.labels" in static
+    # the module holds no words of its own: every one comes from the catalog (say("key"),
+    # the speeds by their keys)
+    js = re.sub(r'(?:say|model\.get)\("\w+"\)|\["(slow|medium|fast)", \d+\]', "", stage_module.STAGE_JS)
+    for key, entry in WORDS.items():
+        if key.startswith("stage.") and key != "stage.open_to_edit":
+            for text in entry.values():
+                assert f'"{text}"' not in js and f"'{text}'" not in js and f"> {text}" not in js, key
+    old = stage_module.static_stage_html({"frames": ["<p>1</p>"], "captions": [""]})
+    assert json.loads(re.search(r'data-cnnviz-stage-data="\w+">(.*?)</script>', old, re.S)
+                      .group(1))["labels"]["play"] == "▶ play"  # a state with no lang: English

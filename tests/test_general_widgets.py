@@ -1,6 +1,6 @@
 """Notebook 06's explorers, driven without a browser: move sliders, read the stages' frames.
 
-Every number is read back from the HTML the student sees (data-cell / data-value, through
+Every number is read back from the HTML the student sees (each number cell named in data-cell, through
 cnnviz.render.conv.shown_tables) and compared with cnnviz's ops for the same settings. A slider
 move gives each stage its frames in one message; bad settings show a message on every stage,
 raise nothing, and keep the last good frames and every other value the student set.
@@ -21,6 +21,7 @@ from cnnviz.explorers.general import (
     OutputSizeExplorer,
     StridedBackwardExplorer,
 )
+from cnnviz.render import colour
 from cnnviz.render import conv as views
 
 
@@ -51,7 +52,8 @@ def padded_grid(cells, symbol, shape, padding):
 
 def outlined(html, css="cv-win"):
     """data-cell names of the cells with the given class, in document order."""
-    return re.findall(rf'<td class=[\'"]{css}(?: cv-pad)?[\'"] data-cell="([^"]*)"', html)
+    fill = r"(?: cv-[npz]\d?)?"  # the cell's colour, if any
+    return re.findall(rf'<td class=[\'"]{css}(?: cv-pad)?{fill}[\'"] data-cell="([^"]*)"', html)
 
 
 def cut_out(frame, index=0):
@@ -143,7 +145,7 @@ def test_output_size_frames_show_the_ops_size_and_where_every_window_lands(h, w,
         # and the overview marks where it starts (its w11)
         first = (views.cell_name("x", r[0], c[0]) if 0 <= r[0] < h and 0 <= c[0] < w
                  else f"pad({r[0] + 1},{c[0] + 1})")
-        assert re.search(rf'data-cell="{re.escape(first)}" [^>]*>\d+<div class=\'cv-note\'>'
+        assert re.search(rf'data-cell="{re.escape(first)}"[^>]*>\d+<div class=\'cv-note\'>'
                          rf"#{t + 1}</div>", overview[0])
         assert ex.stage.captions[t].startswith(f"window #{t + 1} of {ho * wo}: y")
 
@@ -415,7 +417,8 @@ def test_an_overflow_is_a_message_never_a_question_mark():
         assert not np.all(np.isfinite(ops.conv2d_forward(x, ex.w, ex.b)))
     assert "too large for float64" in ex.error and ex.stage.error == ex.error
     assert ex.stage.frames == good
-    assert not any('data-value="?"' in f for stage in ex.stages for f in stage.frames)
+    assert not any("?" in table.values() for stage in ex.stages for f in stage.frames
+                   for table in views.shown_tables(f))
     with pytest.raises(ValueError, match=r"x must hold finite numbers: x\[0, 0, 0, 0\] = NaN"):
         MultiChannelExplorer(x=np.full((2, 3, 4, 4), np.nan))
 
@@ -608,7 +611,7 @@ def test_strided_summary_sections_and_classes():
     assert views.format_number(dx[0, 3]) in text
     for section in (ex.full_convolution(), ex.weights()):
         assert "application/vnd.jupyter.widget-view+json" in section._repr_mimebundle_()
-        assert 'data-value=\\"' in section.static_html()
+        assert 'data-cell=\\"' in section.static_html()
         assert {"cnnviz-explorer", "cnnviz-strided-backward"} <= set(section.widget._dom_classes)
         # the same sliders and editors in every section: one widget each
         assert section.controls == ex.root.controls
@@ -778,3 +781,90 @@ def test_geometry_layout_agrees_with_the_ops_on_random_settings():
         inner = lay.coverage[p:p + h, p:p + w]
         np.testing.assert_array_equal(inner, windows_reading((h, w), k, s, p, d))
         assert lay.rows.leftover == (h + 2 * p - d * (k - 1) - 1) % s
+
+
+# ---------------------------------------------------------------------------------------
+# Colour: one diverging scale per explorer
+# ---------------------------------------------------------------------------------------
+def coloured_cells(frame):
+    """[(number shown, fill class)] of every number cell of the frame's grids (cv-m tables)."""
+    out = []
+    for body in re.findall(r'<table class="cv-m">.*?</table>', frame, flags=re.S):
+        (numbers,), (fills,) = views.shown_tables(body), views.shown_fills(body)
+        out += [(numbers[name], fills[name]) for name in numbers]
+    return out
+
+
+def legends(frame):
+    return re.findall(r"<div class='cnnviz-view cv-key' data-scale='([^']*)'>", frame)
+
+
+def assert_one_scale(ex, frames):
+    """Every grid cell of these frames: its hue says its sign, its depth grows with |value|
+    on the explorer's one scale (the same number, the same colour, in every frame); the scale
+    is the round number above the largest |value| the grids show."""
+    cells = [(float(shown), fill) for frame in frames for shown, fill in coloured_cells(frame)]
+    assert cells
+    for v, fill in cells:
+        if v < 0:
+            assert re.fullmatch(r"cv-n[1-7]", fill), (v, fill)
+        elif v > 0:
+            assert re.fullmatch(r"cv-p[1-7]", fill), (v, fill)
+        else:
+            assert fill in ("", "cv-z"), (v, fill)
+        assert fill == colour.fill_class(v, ex.scale) or (v == 0 and fill == "")
+    for sign in (-1, 1):
+        steps = sorted((abs(v), int(f[-1])) for v, f in cells if np.sign(v) == sign)
+        assert all(a[1] <= b[1] for a, b in zip(steps, steps[1:])), steps
+    assert ex.scale == colour.scale_for([v for v, _ in cells])
+
+
+def test_multichannel_grids_share_one_scale_and_the_one_frame_stages_say_it():
+    ex = MultiChannelExplorer()
+    ex.batch()
+    frames = [f for stage in (ex.maps_stage, ex.stage, ex.batch_stage) for f in stage.frames]
+    assert_one_scale(ex, frames)
+    y = ops.conv2d_forward(ex.x, ex.w, ex.b)
+    assert ex.scale == 10.0 and np.abs(y).max() == 9  # the batch's largest |y|
+    assert legends(ex.maps_stage.frames[0]) == legends(ex.batch_stage.frames[0]) == ["10"]
+    assert not any(legends(f) for f in ex.stage.frames)  # once per explorer, not per step
+    # another image: the scale of what is shown now, in every stage alike
+    ex.w_editors[0].slider(0, 1).value = -3
+    ex.image_picker.value = 1
+    frames = [f for stage in (ex.maps_stage, ex.stage, ex.batch_stage) for f in stage.frames]
+    assert_one_scale(ex, frames)
+    assert legends(ex.maps_stage.frames[0]) == [views.format_number(ex.scale)]
+
+
+def test_multichannel_at_its_largest_leaves_out_colours_before_windows():
+    rng = np.random.default_rng(3)
+    ex = MultiChannelExplorer(x=rng.integers(-3, 4, (1, 4, 8, 8)),
+                              w=rng.integers(-3, 4, (1, 4, 2, 2)), b=[1])
+    cells = [cell for f in ex.stage.frames for cell in coloured_cells(f)]
+    # every window is there, its numbers plain: coloured, the frames would not fit
+    assert len(cells) == 49 * 4 * 4 and {fill for _, fill in cells} == {""}
+    assert stage_bytes(ex.stage) <= 100_000
+    assert_one_scale(ex, ex.maps_stage.frames)
+
+
+def test_strided_grids_of_every_section_share_one_scale():
+    ex = StridedBackwardExplorer()
+    ex.weights(), ex.full_convolution()
+    one_frame = (ex.overview_stage, ex.weights_overview_stage, ex.full_stage)
+    frames = [f for stage in ex.stages for f in stage.frames]
+    assert_one_scale(ex, frames)
+    for stage in one_frame:
+        assert legends(stage.frames[0]) == [views.format_number(ex.scale)]
+    assert not any(legends(f) for stage in (ex.stage, ex.weights_stage) for f in stage.frames)
+    # the running totals are on the scale too, and the padding's gradient (dropped) as well
+    ex.dy_editor.value = np.array([[5, -5, 5], [-5, 5, -5], [5, -5, 5]])
+    frames = [f for stage in ex.stages for f in stage.frames]
+    assert_one_scale(ex, frames)
+    assert ex.scale >= max(np.abs(s.dX).max() for s in ex.trace)
+
+
+def test_output_size_counts_are_not_coloured():
+    ex = OutputSizeExplorer()
+    assert not any(fill for stage in ex.stages for f in stage.frames
+                   for _, fill in coloured_cells(f))
+    assert not any(legends(f) for stage in ex.stages for f in stage.frames)

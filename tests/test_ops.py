@@ -154,7 +154,7 @@ def seed_numbers():
 
 
 @both_impls
-def test_seed_conv_forward_is_the_four_written_out_equations(impl, seed_numbers):
+def test_worked_conv_forward_is_the_four_written_out_equations(impl, seed_numbers):
     """Section 1: y11 = w11*x11 + w12*x12 + w21*x21 + w22*x22 + b11, and y12, y21, y22."""
     x, w, b, _ = seed_numbers
     (x11, x12, x13), (x21, x22, x23), (x31, x32, x33) = x
@@ -170,7 +170,7 @@ def test_seed_conv_forward_is_the_four_written_out_equations(impl, seed_numbers)
 
 
 @both_impls
-def test_seed_conv_backward_is_the_nine_dx_and_four_dw_formulas(impl, seed_numbers):
+def test_worked_conv_backward_is_the_nine_dx_and_four_dw_formulas(impl, seed_numbers):
     """Section 2: every dL/dx_ij and dL/dw_mn exactly as the seed writes them."""
     x, w, b, dy = seed_numbers
     (x11, x12, x13), (x21, x22, x23), (x31, x32, x33) = x
@@ -231,7 +231,7 @@ def test_seed_db_with_one_shared_bias_is_the_sum_of_dy(impl, seed_numbers):
 
 
 @both_impls
-def test_seed_pool_forward_is_the_max_of_the_four_windows(impl, seed_numbers):
+def test_worked_pool_forward_is_the_max_of_the_four_windows(impl, seed_numbers):
     """Section 3: X'1..X'4 are the overlapping 2x2 windows, Y = their maxima."""
     x = seed_numbers[0]
     (x11, x12, x13), (x21, x22, x23), (x31, x32, x33) = x
@@ -249,7 +249,7 @@ def test_seed_pool_forward_is_the_max_of_the_four_windows(impl, seed_numbers):
 
 
 @both_impls
-def test_seed_pool_backward_x22_collects_the_gradient_of_all_four_windows(impl, seed_numbers):
+def test_worked_pool_backward_x22_collects_the_gradient_of_all_four_windows(impl, seed_numbers):
     """Section 4: x22 lies in every window; when it is the max, dL/dx22 = sum of all dL/dy_ij.
 
     Overwriting instead of ADDING would leave only one of the four contributions.
@@ -265,7 +265,7 @@ def test_seed_pool_backward_x22_collects_the_gradient_of_all_four_windows(impl, 
 
 @both_impls
 @pytest.mark.parametrize("ties", TIES)
-def test_seed_pool_backward_routes_each_dy_through_its_mask(impl, ties):
+def test_worked_pool_backward_routes_each_dy_through_its_mask(impl, ties):
     """Section 4 by hand: the maxima are x12 (X'1), x23 (X'2 and X'4), x32 (X'3).
 
     Without ties every policy gives the same masks M_k.

@@ -1,4 +1,5 @@
-"""The max-pooling explorers show what the math computes, window by window, for every tie policy.
+"""The pooling explorers show what the math computes, window by window, for every tie policy
+and in both modes (max and average pooling).
 
 No browser: sliders are set from Python and each stage's frames (one HTML view per step of the
 ``cnnviz.steps`` trace) are read back with ``cnnviz.render.conv.shown_tables`` and compared with
@@ -17,15 +18,24 @@ import pytest
 import traitlets
 
 import cnnviz
-from cnnviz import examples, ops, pitfalls, steps
+from cnnviz import examples, i18n, ops, pitfalls, steps
 from cnnviz.derivation import formulas
+from cnnviz.explorers.stage import unpack_frames
 from cnnviz.explorers.pool import PoolBackwardExplorer, PoolForwardExplorer, PoolWindowsExplorer
 from cnnviz.render import pool as pool_views
 from cnnviz.render.conv import cell_name, format_number, shown_tables, subscript
 from cnnviz.render.math import display_math
+from zh_words import english_in, explorer_texts
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """English here wherever pytest runs; the Chinese explorers below say lang="zh"."""
+    with i18n.using("en"):
+        yield
 
 TIES = ["first", "all", "split"]
-SEED = examples.seed_pool()
+SEED = examples.worked_pool()
 # The input of the reported bug: a non-integer entry, so X's sliders are float sliders.
 X_HALF = np.array([[.5, 3, 2], [4, 8, 1], [0, 5, 9]])
 
@@ -44,7 +54,7 @@ BACKWARD_INPUTS = {
 # Reading frames back
 # ---------------------------------------------------------------------------------------
 def expected_table(values, symbol):
-    """{data-cell: data-value} that matrix_table writes for ``values`` ('?' = not computed)."""
+    """{cell name: number shown} that matrix_table writes for ``values`` ('?' = not computed)."""
     values = np.asarray(values, dtype=float)
     return {cell_name(symbol, r, c): "?" if np.isnan(v) else format_number(v)
             for (r, c), v in np.ndenumerate(values)}
@@ -94,7 +104,7 @@ def static_frames(section_html):
     """The frames of every stage in a static copy, read from its JSON."""
     found = re.findall(r'<script type="application/json" data-cnnviz-stage-data="[^"]*">(.*?)'
                        r"</script>", section_html, flags=re.S)
-    return [json.loads(data.replace("<\\/", "</"))["frames"] for data in found]
+    return [unpack_frames(json.loads(data.replace("<\\/", "</"))["frames"]) for data in found]
 
 
 def _x(r, c):
@@ -121,9 +131,10 @@ def test_forward_explorer_defaults_to_the_seed_and_has_the_css_classes():
     assert ex.summary() == "PoolForwardExplorer: X 3x3, window 2x2, stride 1; Y = [8 8; 8 9]"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("t", range(4))
-def test_forward_frames_show_window_max_and_y_so_far(t):
-    ex = PoolForwardExplorer()
+def test_forward_frames_show_window_max_and_y_so_far(t, lang):
+    ex = PoolForwardExplorer(lang=lang)
     trace = steps.pool_forward_steps(ex.x)
     ex.stage.step = t
     step, frame = trace[t], ex.stage.frame
@@ -146,7 +157,7 @@ def test_forward_frames_show_window_max_and_y_so_far(t):
     assert wins[0] == {argmax} and wins[1] == {in_window}  # on X and on the window alone
     outlined = cells_with_class(frame, "cv-win")[0] | {argmax}
     assert outlined == {cell_name("x", r, c) for r in step.rows for c in step.cols}
-    assert ">max<" in frame  # a text mark, not colour alone
+    assert {"en": ">max<", "zh": ">最大<"}[lang] in frame  # a text mark, not colour alone
     values = dict(x=ex.x)
     formula = display_math(formulas.pool_window_formula(step.i, step.j, (3, 3), 2, 1, values=values),
                            formulas.pool_output_formula(step.i, step.j, (3, 3), 2, 1, values=values))
@@ -695,7 +706,7 @@ def test_lazy_names_reach_the_explorers():
 
 def test_the_notebooks_explorer_cells_run():
     """The explorer lines of notebooks 03 and 04, as their code cells write them."""
-    seed = cnnviz.examples.seed_pool()
+    seed = cnnviz.examples.worked_pool()
     X, dY = seed["x"], seed["dy"]
     explorer = cnnviz.PoolForwardExplorer(X)
     windows = cnnviz.PoolWindowsExplorer(size=2, stride=2)
@@ -705,6 +716,8 @@ def test_the_notebooks_explorer_cells_run():
     X_tie[0, 2] = 8
     tied = cnnviz.PoolBackwardExplorer(X_tie, dY, ties="first")
     shown.append(tied.ties_view(step=1))
+    shown.append(cnnviz.PoolForwardExplorer(X, mode="average"))
+    shown.append(cnnviz.PoolBackwardExplorer(X, dY, mode="average"))
     for obj in shown:
         data = mimebundle(obj)
         assert "application/vnd.jupyter.widget-view+json" in data
@@ -821,3 +834,378 @@ def test_pitfalls_check_their_arguments():
         pitfalls.maxpool2d_backward_overwrite(SEED["dy"], SEED["x"], ties="last")
     with pytest.raises(ValueError, match="2-D"):
         pitfalls.compare_ties(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3)))
+
+
+# ---------------------------------------------------------------------------------------
+# Average mode: the mean forward, a uniform mask backward (checked against loops and the ops)
+# ---------------------------------------------------------------------------------------
+def windows_of(shape, size=2, stride=1):
+    """[(k, i, j, rows, cols)] of every window, row-major, written out independently."""
+    out_h, out_w = (shape[0] - size) // stride + 1, (shape[1] - size) // stride + 1
+    return [(i * out_w + j + 1, i, j, range(i * stride, i * stride + size),
+             range(j * stride, j * stride + size))
+            for i in range(out_h) for j in range(out_w)]
+
+
+def random_pair(seed):
+    """A 3x3 X and a 2x2 ∂L/∂Y of small integers (what the sliders hold)."""
+    rng = np.random.default_rng(seed)
+    return (rng.integers(-9, 10, size=(3, 3)).astype(float),
+            rng.integers(-5, 6, size=(2, 2)).astype(float))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_average_forward_frames_show_each_windows_mean(seed):
+    x, _ = random_pair(seed)
+    ex = PoolForwardExplorer(x, mode="average")
+    y = ops.avgpool2d_forward(x)
+    assert np.array_equal(ex.y, y) and ex.mode == "average" and ex.stage.n_steps == 4
+    so_far = np.full((2, 2), np.nan)
+    for t, (k, i, j, rows, cols) in enumerate(windows_of(x.shape)):
+        frame = ex.stage.frames[t]
+        window = x[np.ix_(rows, cols)]
+        so_far[i, j] = window.sum() / 4  # the mean, by hand
+        x_table, window_table, y_table = shown_tables(frame)
+        assert x_table == expected_table(x, "x")
+        assert window_table == expected_table(window, "x′")
+        assert y_table == expected_table(so_far, "y")
+        # the whole window outlined, no maximum marked: every entry counts
+        assert cells_with_class(frame, "cv-win")[0] == {cell_name("x", r, c)
+                                                       for r in rows for c in cols}
+        assert cells_with_class(frame, "cv-max") == [set(), set(), set()] and ">max<" not in frame
+        total, mean = format_number(window.sum()), format_number(window.sum() / 4)
+        assert f"= {total} / 4 = {mean}" in frame  # the sum / size² in the window panel
+        assert "<math" in part(frame, "cnnviz-pool-formula")
+    assert shown_tables(ex.stage.frames[-1])[2] == expected_table(y, "y")
+    assert ex.summary() == (f"PoolForwardExplorer (average): X 3x3, window 2x2, stride 1; Y = "
+                            f"[{format_number(y[0, 0])} {format_number(y[0, 1])}; "
+                            f"{format_number(y[1, 0])} {format_number(y[1, 1])}]")
+
+
+def test_average_forward_formula_writes_the_sum_out_with_the_numbers():
+    ex = PoolForwardExplorer(mode="average")  # the seed: X'1 = [1 3; 4 8]
+    latex = pool_views.average_output_latex(ex.trace[0])
+    assert latex.endswith(r"= \frac{1 + 3 + 4 + 8}{4} = \frac{16}{4} = 4")
+    assert display_math(latex) in ex.stage.frames[0]
+
+
+def test_average_forward_slider_moves_change_every_window_that_holds_the_input():
+    ex = PoolForwardExplorer(mode="average")
+    shows = count_shows(ex)
+    ex.x_editor.slider(1, 1).value = 0  # x22: in all four windows, each mean falls by 8 / 4
+    assert shows == {ex.stage: 1}
+    assert np.array_equal(ex.y, ops.avgpool2d_forward(SEED["x"]) - 2)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("seed", range(6))
+def test_average_backward_frames_match_loops_and_the_ops(seed, lang):
+    x, dy = random_pair(seed)
+    ex = PoolBackwardExplorer(x, dy, mode="average", lang=lang)
+    steps_stage = ex.steps_view().stages[0]
+    running = np.zeros((3, 3))
+    covered = np.zeros((3, 3), dtype=int)
+    for t, (k, i, j, rows, cols) in enumerate(windows_of(x.shape)):
+        share = dy[i, j] / 4
+        added = np.zeros((3, 3))
+        added[np.ix_(rows, cols)] = share  # every cell of the window gets the same share
+        running += added  # += : overlapping windows add
+        covered[np.ix_(rows, cols)] += 1
+        for frame in (ex.stage.frames[t], steps_stage.frames[t]):
+            # X's values play no part in average pooling's gradient: no X panel, the mask's
+            # notes say where the window sits
+            dy_table, mask_table, local_table = shown_tables(part(frame, "cnnviz-pool-step"))
+            assert dy_table == expected_table(dy, "∂L/∂y")
+            assert mask_table == expected_table(np.full((2, 2), 0.25), "M")
+            assert note(part(frame, "cnnviz-pool-step"), 1, "M22") == \
+                {"en": "at", "zh": "位于"}[lang] + f" {_x(rows[1], cols[1])}"
+            assert local_table == expected_table(np.full((2, 2), share), "∂L/∂x′")
+            shown_added, shown_running = shown_tables(part(frame, "cnnviz-pool-dx"))
+            assert shown_added == expected_table(added, "∂L/∂x")
+            assert shown_running == expected_table(running, "∂L/∂x")
+        dx_part = part(ex.stage.frames[t], "cnnviz-pool-dx")
+        assert note(dx_part, 1, "∂L/∂x22") == {"en": "{} of 4", "zh": "{}/4"}[lang].format(covered[1, 1])
+        assert note(dx_part, 1, "∂L/∂x11") == {"en": "{} of 1", "zh": "{}/1"}[lang].format(covered[0, 0])
+        assert f'data-total="{format_number(running[1, 1])}"' in part(
+            ex.stage.frames[t], "cnnviz-pool-meeting")
+    np.testing.assert_allclose(running, ops.avgpool2d_backward(dy, x))
+    np.testing.assert_allclose(ex.dx, ops.avgpool2d_backward(dy, x))
+    assert np.array_equal(ex.covers, [[1, 2, 1], [2, 4, 2], [1, 2, 1]]) and ex.wins is None
+
+
+def test_average_backward_x22_collects_a_share_from_all_four_windows():
+    ex = PoolBackwardExplorer(mode="average")
+    meeting = ex.meeting().stages[0].frames
+    dy = SEED["dy"]
+    shares = [format_number(v / 4) for v in dy.ravel()]  # 0.25, 0.5, -0.25, 0.75
+    assert meeting[3].count("covers it (M = 0.25)") == 4
+    assert "0.25 + 0.5 + (-0.25) + 0.75 = <b" in meeting[3]
+    assert f'data-total="{format_number(dy.sum() / 4)}"' in meeting[3]
+    assert f'data-total="{format_number((dy[0, 0] + dy[0, 1]) / 4)}"' in meeting[1]
+    assert "not added yet" in meeting[1] and shares[0] == "0.25"
+    assert display_math(pool_views.average_local_grad_latex(ex.trace[2])) in ex.stage.frames[2]
+    assert r"(-1) \cdot \frac{1}{4}" in pool_views.average_local_grad_latex(ex.trace[2])
+
+
+def test_average_backward_with_a_larger_window_and_stride():
+    """3x3 windows with stride 2 on a 5x5 input: the mask is 1/9 everywhere, the middle row
+    and column are covered twice and add."""
+    rng = np.random.default_rng(3)
+    x = rng.integers(-9, 10, size=(5, 5)).astype(float)
+    dy = rng.integers(-5, 6, size=(2, 2)).astype(float)
+    ex = PoolBackwardExplorer(x, dy, size=3, stride=2, mode="average")
+    assert ex.stage.n_steps == 4
+    np.testing.assert_allclose(ex.dx, ops.avgpool2d_backward(dy, x, 3, 2))
+    assert shown_tables(part(ex.stage.frames[0], "cnnviz-pool-step"))[1] == expected_table(
+        np.full((3, 3), 1 / 9), "M")
+    assert ex.covers[2, 2] == 4 and ex.covers[0, 0] == 1
+    assert shown_tables(part(ex.stage.frames[-1], "cnnviz-pool-dx"))[1] == expected_table(
+        ops.avgpool2d_backward(dy, x, 3, 2), "∂L/∂x")
+
+
+def test_mode_switch_gives_every_stage_its_frames_once():
+    ex = PoolBackwardExplorer()
+    sections = [ex.meeting(), ex.steps_view(), ex.ties_view(), ex.overwrite_bug()]
+    max_frames = [list(stage.frames) for stage in ex.stages]
+    shows = count_shows(ex)
+    ex.mode_buttons.value = "average"
+    assert list(shows.values()) == [1] * 5 and ex.error == ""
+    assert ex.ties.disabled and ex.root.what == "average pooling backward"
+    assert shown_tables(part(ex.stage.frames[-1], "cnnviz-pool-dx"))[1] == expected_table(
+        ops.avgpool2d_backward(SEED["dy"], SEED["x"]), "∂L/∂x")
+    for section in sections[2:]:  # the ties and the overwrite bug are max pooling's: a note
+        assert all("needs <b>mode</b> = max" in frame for frame in section.stages[0].frames)
+    assert ex.mode_buttons in sections[0].controls and ex.mode_buttons in sections[1].controls
+    assert ex.mode_buttons not in sections[2].controls
+    ex.ties.value = "split"  # no effect on average pooling's gradient
+    assert np.array_equal(ex.dx, ops.avgpool2d_backward(SEED["dy"], SEED["x"]))
+    ex.ties.value = "first"
+    ex.mode = "max"
+    assert list(shows.values()) == [4] * 5 and not ex.ties.disabled
+    assert [list(stage.frames) for stage in ex.stages] == max_frames
+    forward = PoolForwardExplorer()
+    shows = count_shows(forward)
+    forward.mode = "average"
+    assert shows == {forward.stage: 1} and forward.root.what == "average pooling forward"
+    assert mimebundle(forward)["text/plain"].startswith("average pooling forward — ")
+    forward.mode = "average"  # the same mode again: nothing to send
+    assert shows == {forward.stage: 1}
+
+
+@pytest.mark.parametrize("bad", ["median", "Max", "", None, 2, ["max"]])
+def test_a_bad_mode_is_refused_naming_it(bad):
+    with pytest.raises(ValueError, match=re.escape(f"mode must be 'max' or 'average', got {bad!r}")):
+        PoolForwardExplorer(mode=bad)
+    with pytest.raises(ValueError, match="mode must be"):
+        PoolBackwardExplorer(mode=bad)
+    ex = PoolBackwardExplorer(mode="average")
+    frames = list(ex.stage.frames)
+    with pytest.raises(ValueError, match=re.escape(repr(bad))):
+        ex.mode = bad
+    assert ex.mode == "average" and ex.stage.frames == frames and ex.error == ""
+
+
+def test_average_mode_bad_settings_show_a_message_and_keep_the_values():
+    back = PoolBackwardExplorer(dy=np.ones((3, 3)), mode="average")
+    assert "shape" in back.error and back.stage.error == back.error and back.dx is None
+    assert back.error in back.summary()
+    forward = PoolForwardExplorer(size=5, mode="average")
+    assert "larger than" in forward.error and forward.stage.error == forward.error
+    ex = PoolBackwardExplorer(mode="average")
+    frames = list(ex.stage.frames)
+    bad = SEED["dy"] + 1
+    bad[1, 0] = np.nan
+    with pytest.raises(ValueError, match="∂L/∂y21 = nan"):  # named, and no slider moved
+        ex.dy = bad
+    assert np.array_equal(ex.dy, SEED["dy"]) and ex.stage.frames == frames
+    ex.dy = np.array([[1e308, 1e308], [1e308, 1e308]])  # huge, but four quarters still fit
+    assert ex.error == "" and ex.dx[1, 1] == 1e308 and np.array_equal(ex.x, SEED["x"])
+    frames = list(ex.stage.frames)
+    ex.mode = "max"  # x22 wins three windows: 3e308 overflows
+    assert ex.error.startswith("∂L/∂X is inf") and ex.stage.error == ex.error
+    assert ex.mode == "max" and ex.stage.frames == frames  # the switch stays, the frames too
+    assert ex.wins is None and ex.covers is not None  # the frames' trace is still average's
+    assert ex.summary() == f"PoolBackwardExplorer: {ex.error}"
+
+
+def test_average_static_copy_holds_the_frames_and_the_mode():
+    ex = PoolBackwardExplorer(mode="average")
+    copy = ex.static_html()
+    assert static_frames(copy) == [ex.stage.frames]
+    assert "average" in copy  # the mode switch, inert
+    assert "cnnviz-pool-mode" in ex.mode_buttons._dom_classes
+
+
+# ---------------------------------------------------------------------------------------
+# Colour: one diverging scale per explorer (the masks M_k left white)
+# ---------------------------------------------------------------------------------------
+from cnnviz.render import colour  # noqa: E402
+from cnnviz.render import conv as views  # noqa: E402
+
+
+def coloured_cells(frame):
+    """[(cell name, number shown, fill class)] of every number cell of the frame's grids."""
+    out = []
+    for body in re.findall(r'<table class="cv-m">.*?</table>', frame, flags=re.S):
+        (numbers,), (fills,) = views.shown_tables(body), views.shown_fills(body)
+        out += [(name, numbers[name], fills[name]) for name in numbers]
+    return out
+
+
+def legends(frame):
+    return re.findall(r"<div class='cnnviz-view cv-key' data-scale='([^']*)'>", frame)
+
+
+def assert_one_scale(ex, frames):
+    """Each grid cell's fill says its number's sign, on the explorer's one scale (the same
+    number, the same colour, in every frame); masks (M11 ...) have none; the scale is the
+    round number above the largest |value| the coloured grids show."""
+    numbers = []
+    for name, shown, fill in (cell for f in frames for cell in coloured_cells(f)):
+        if name.startswith("M"):
+            assert fill == "", (name, shown, fill)  # a mask: 0/1 switches, not coloured
+            continue
+        if shown == "?":
+            assert fill == ""  # not computed yet: no fill
+            continue
+        v = float(shown)
+        numbers.append(v)
+        want = r"cv-n[1-7]" if v < 0 else r"cv-p[1-7]" if v > 0 else r"(cv-z)?"
+        assert re.fullmatch(want, fill), (name, shown, fill)
+        assert fill == colour.fill_class(v, ex.scale) or (v == 0 and fill == "")
+    assert numbers
+    assert ex.scale == colour.scale_for(numbers)
+    return numbers
+
+
+def by_loops(x, size=2, stride=1, reduce=np.max):
+    x = np.asarray(x, dtype=float)
+    n = (np.array(x.shape) - size) // stride + 1
+    return np.array([[reduce(x[i * stride:i * stride + size, j * stride:j * stride + size])
+                      for j in range(n[1])] for i in range(n[0])])
+
+
+@pytest.mark.parametrize("mode, reduce", [("max", np.max), ("average", np.mean)])
+def test_pool_forward_grids_share_one_scale_with_the_legend_in_every_frame(mode, reduce):
+    x = [[1, -7, 2], [4, -3, 1], [0, 5, -2]]
+    ex = PoolForwardExplorer(x, mode=mode)
+    assert ex.scale == colour.scale_for(x, by_loops(x, reduce=reduce)) == 8.0  # |x12| = 7
+    assert_one_scale(ex, ex.stage.frames)
+    assert [legends(f) for f in ex.stage.frames] == [["8"]] * 4
+    # x12 = -7 is blue in every frame, y11 (step 1) is coloured the same in the last one
+    for frame in ex.stage.frames:
+        assert views.shown_fills(frame)[0]["x12"] == colour.fill_class(-7, 8.0) == "cv-n7"
+    ex.x_editor.slider(0, 1).value = 9
+    assert ex.scale == 10.0
+    assert {tuple(legends(f)) for f in ex.stage.frames} == {("10",)}
+    assert_one_scale(ex, ex.stage.frames)
+
+
+def test_windows_explorer_compact_tables_are_coloured_on_one_scale():
+    ex = PoolWindowsExplorer(size=2, stride=2)
+    y = by_loops(ex.x, 2, 2)
+    assert ex.scale == colour.scale_for(ex.x, y)
+    frames = ex.stage.frames + ex.coverage_stage.frames
+    shown = assert_one_scale(ex, frames)
+    assert max(shown) == max(ex.x.max(), y.max())
+    assert all(legends(f) == [format_number(ex.scale)] for f in frames)
+    # the window and its maximum keep their outline, over the value's fill
+    cell = cell_name("x", *steps.pool_forward_steps(ex.x, 2, 2)[0].argmax)
+    value = ex.x[steps.pool_forward_steps(ex.x, 2, 2)[0].argmax]
+    assert re.search(rf'<td class="cv-max {colour.fill_class(value, ex.scale)}" '
+                     rf'data-cell="{cell}">', ex.stage.frames[0])
+    # a setting with skipped cells: still one scale, the skipped (dotted) cells coloured too
+    ex.stride_slider.value = 3
+    assert ex.scale == colour.scale_for(ex.x, by_loops(ex.x, 2, 3))
+    assert_one_scale(ex, ex.stage.frames + ex.coverage_stage.frames)
+
+
+def test_backward_sections_share_one_scale_and_masks_stay_white():
+    ex = PoolBackwardExplorer()
+    sections = [ex.steps_view(), ex.meeting(), ex.ties_view(), ex.overwrite_bug()]
+    stages = [ex.stage] + [stage for s in sections for stage in s.stages]
+    frames = [f for stage in stages for f in stage.frames]
+    np.testing.assert_allclose(ex.dx, cnnviz.maxpool2d_backward(ex.dy, ex.x))
+    assert_one_scale(ex, frames)
+    assert ex.scale >= np.abs(ex.dy).max() and ex.scale >= np.abs(ex.x).max()
+    meeting = sections[1].stages[0]
+    for stage in stages:  # the legend once per frame with grids (the meeting: sums in words)
+        want = set() if stage is meeting else {(format_number(ex.scale),)}
+        assert {tuple(legends(f)) for f in stage.frames} == (want or {()})
+    # a running total may pass the final gradient: the scale covers every step
+    ex.x = [[1, 1, 1], [1, 9, 1], [1, 1, 1]]  # x22 wins all four windows
+    ex.dy = [[9, -9], [0, 0]]
+    running = [float(s.dX[1, 1]) for s in ex.trace]
+    assert running == [9.0, 0.0, 0.0, 0.0]
+    assert ex.scale == colour.scale_for(ex.x, ex.dy, running) == 10.0
+    frames = [f for stage in stages for f in stage.frames]
+    assert_one_scale(ex, frames)
+    # ties "all" gives every tied maximum all of it: its ∂L/∂X, in the ties section, counts
+    ex.x = [[5, 5, 5], [5, 5, 5], [5, 5, 5]]
+    ex.dy = [[4, 4], [4, 4]]
+    assert ex.tie_comparison.dx["all"].max() == 16  # x22 in all four windows, each sends 4
+    assert ex.scale == 20.0
+    assert_one_scale(ex, [f for stage in stages for f in stage.frames])
+
+
+def test_average_backward_grids_share_one_scale():
+    ex = PoolBackwardExplorer(mode="average", dy=[[2, -6], [1, 3]])
+    sections = [ex.steps_view(), ex.ties_view()]
+    frames = [f for stage in [ex.stage, *sections[0].stages, *sections[1].stages]
+              for f in stage.frames]
+    numbers = assert_one_scale(ex, frames)
+    # the shares are ∂L/∂y / 4; X is not shown on the way back, so it is not on the scale
+    assert -1.5 in numbers and ex.scale == 6.0
+    masks = [v for f in frames for name, v, _ in coloured_cells(f) if name.startswith("M")]
+    assert set(masks) == {"0.25"}
+
+
+# ---------------------------------------------------------------------------------------
+# The explorers in Chinese: the same numbers, no English words outside math and code
+# ---------------------------------------------------------------------------------------
+def _backward_sections(ex):
+    return [ex.steps_view(), ex.meeting(), ex.ties_view(), ex.overwrite_bug()]
+
+
+@pytest.mark.parametrize("mode", ["max", "average"])
+@pytest.mark.parametrize("case", ["seed", "two-way tie in X'2", "all equal"])
+def test_a_chinese_pool_explorer_shows_no_english_words(case, mode):
+    x = BACKWARD_INPUTS[case]
+    ex = PoolBackwardExplorer(x, SEED["dy"], mode=mode, lang="zh")
+    sections = _backward_sections(ex)
+    texts = explorer_texts(ex, sections)
+    for policy in ("all", "split"):
+        ex.ties.value = policy
+        texts += explorer_texts(ex)
+    assert english_in(texts) == {}
+    assert ex.mode_buttons._options_labels == ("最大", "平均") and ex.mode_buttons.description == "模式"
+    assert ex.ties.description == "并列" and ex.cell_picker.description == "汇合于"
+    english = PoolBackwardExplorer(x, SEED["dy"], mode=mode, ties="split", lang="en")
+    _backward_sections(english)
+    for zh_stage, en_stage in zip(ex.stages, english.stages):  # the same numbers
+        assert [shown_tables(f) for f in zh_stage.frames] == [shown_tables(f) for f in en_stage.frames]
+    forward = PoolForwardExplorer(x, mode=mode, lang="zh")
+    assert english_in(explorer_texts(forward)) == {}
+    assert [shown_tables(f) for f in forward.stage.frames] == \
+        [shown_tables(f) for f in PoolForwardExplorer(x, mode=mode).stage.frames]
+
+
+@pytest.mark.parametrize("size, stride", [(2, 1), (2, 2), (2, 3), (3, 1), (6, 1), (4, 4)])
+def test_a_chinese_windows_explorer_shows_no_english_words(size, stride):
+    ex = PoolWindowsExplorer(size=size, stride=stride, lang="zh")
+    assert english_in(explorer_texts(ex)) == {}
+    english = PoolWindowsExplorer(size=size, stride=stride, lang="en")
+    for zh_stage, en_stage in zip(ex.stages, english.stages):
+        assert [shown_tables(f) for f in zh_stage.frames] == [shown_tables(f) for f in en_stage.frames]
+    assert "窗口大小" in ex.formula_stage.frames[0] and "步长" in ex.formula_stage.frames[0]
+
+
+def test_a_chinese_pool_explorer_says_what_is_wrong_in_chinese():
+    ex = PoolWindowsExplorer(size=2, stride=3, lang="zh")
+    ex.size_slider.value = 7
+    assert ex.error == "7×7 的窗口放不进 6×6 的输入：窗口大小最多只能是 6。图中显示的是最后一个放得下的设置。"
+    assert all(stage.error == ex.error for stage in ex.stages)
+    ex.size_slider.value = 2
+    ex.x = [[1.0, np.nan], [2.0, 3.0]]
+    assert ex.error.startswith("x：每个元素都必须是有限的数；x12 = NaN")
+    assert english_in([ex.error]) == {}

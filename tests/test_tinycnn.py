@@ -26,10 +26,10 @@ def test_gradients_pass_finite_differences(filters, size, seed):
     # non-zero biases, so that the bias gradients are tested away from the initial zeros
     rng = np.random.default_rng(seed + 100)
     params["b"] = rng.normal(scale=0.1, size=params["b"].shape)
-    params["c"] = rng.normal(scale=0.1, size=params["c"].shape)
+    params["b_V"] = rng.normal(scale=0.1, size=params["b_V"].shape)
     x, labels = _batch(seed, size=size)
     errors = tinycnn.gradient_errors(params, x, labels)
-    assert set(errors) == {"W", "b", "V", "c"}
+    assert set(errors) == {"W", "b", "V", "b_V"}
     assert all(err < TOL for err in errors.values()), errors
 
 
@@ -60,6 +60,7 @@ def test_softmax_cross_entropy_is_stable_for_large_scores():
 
 def test_init_is_reproducible_and_sized():
     a, b = tinycnn.init_params(seed=3), tinycnn.init_params(seed=3)
+    assert list(a) == ["W", "b", "V", "b_V"]  # b_V, the read-out's bias (c is the channel index)
     for name in a:
         np.testing.assert_array_equal(a[name], b[name])
     assert not np.array_equal(a["W"], tinycnn.init_params(seed=4)["W"])
@@ -119,10 +120,10 @@ def test_accuracy_counts_matches():
 def test_predict_takes_the_highest_score():
     params = tinycnn.init_params(n_filters=2, image_shape=(6, 6), seed=0)
     params["V"][:] = 0.0
-    params["c"] = np.arange(10.0)[::-1].copy()  # class 0 always scores highest
+    params["b_V"] = np.arange(10.0)[::-1].copy()  # class 0 always scores highest
     x, _ = _batch(2, n=5)
     np.testing.assert_array_equal(tinycnn.predict(params, x), np.zeros(5, dtype=int))
-    params["c"][7] = 100.0
+    params["b_V"][7] = 100.0
     np.testing.assert_array_equal(tinycnn.predict(params, x), np.full(5, 7))
 
 

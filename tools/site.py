@@ -6,7 +6,10 @@ Every notebook of DIR (default notebooks/) named NN_*.ipynb becomes OUT/NN_*.htm
 site/), with its committed outputs (nothing is executed), and OUT/index.html lists them in order
 with their titles (each notebook's first markdown heading). The derivation the collection teaches,
 DIR/derivation.md, becomes OUT/derivation.html (its markdown exported as a one-cell notebook, so
-its math is made like the notebooks'), linked from the index.
+its math is made like the notebooks'), linked from the index. The Chinese edition, DIR/zh/NN_*.ipynb
+(tools/notebooks.py), becomes OUT/zh/NN_*.html with its own index in Chinese, OUT/zh/index.html,
+linked from OUT/index.html; its pages are marked ``lang="zh-CN"`` and link the notebooks that have
+no Chinese edition yet, and the derivation, in English (../NN_*.html, ../derivation.html).
 
 Offline by construction:
 
@@ -44,6 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SITE = ROOT / "site"
 NOTEBOOK_NAME = re.compile(r"^\d\d_.+\.ipynb$")
+ZH = "zh"  # the Chinese edition: DIR/zh/ -> OUT/zh/
+HTML_LANG = {"en": "en", ZH: "zh-CN"}
+BACK_LINK = {"en": "&larr; All notebooks", ZH: "&larr; 全部笔记本"}
 DERIVATION = "derivation.md"  # the derivation itself, in Chinese and English, with its errata
 MARKER = ".cnnviz-site"  # marks a folder this builder wrote (stale pages there may be removed)
 
@@ -79,7 +85,7 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block data_widget_view -%}{%- endblock data_widget_view -%}
 {%- block body_header -%}
 {{ super() }}
-<nav class="cnnviz-site-nav"><a href="index.html">&larr; All notebooks</a></nav>
+<nav class="cnnviz-site-nav"><a href="index.html">{{ resources.get("cnnviz_back", "&larr; All notebooks") }}</a></nav>
 {%- endblock body_header -%}
 """
 
@@ -461,8 +467,10 @@ def _unique_stage_keys(page, ids):
     return _STAGE_KEY.sub(rename, page)
 
 
-def make_exporter():
-    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})])
+def make_exporter(lang="en"):
+    """The page exporter for the notebooks of edition ``lang`` ("en" or "zh")."""
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})],
+                            language_code=lang)
     exporter.template_file = TEMPLATE_NAME
     exporter.display_data_priority = list(DISPLAY_PRIORITY)
     exporter.exclude_input_prompt = False
@@ -569,6 +577,11 @@ def build_page(exporter, notebook, out_dir):
     return _export(exporter, nbformat.read(notebook, as_version=4), notebook, out_dir)
 
 
+def _html_lang(page, lang):
+    """The page's <html lang> as a browser picks fonts by it (zh-CN: Simplified Chinese glyphs)."""
+    return re.sub(r'<html lang="[^"]*"', f'<html lang="{HTML_LANG[lang]}"', page, count=1)
+
+
 def build_markdown_page(exporter, markdown, out_dir):
     """A markdown file (the derivation) as a page: exported as a notebook of one markdown cell,
     so that its math, links and layout are made as the notebooks' markdown is."""
@@ -580,10 +593,14 @@ def build_markdown_page(exporter, markdown, out_dir):
 def _export(exporter, nb, source, out_dir):
     title = notebook_title(nb, source.stem)
     nb.metadata["title"] = title_text(title)
-    resources = {"metadata": {"name": source.stem, "path": str(source.parent)}}
+    lang = exporter.language_code
+    resources = {"metadata": {"name": source.stem, "path": str(source.parent)},
+                 "cnnviz_back": BACK_LINK.get(lang, BACK_LINK["en"])}
     page, resources = exporter.from_notebook_node(nb, resources)
     store = resources["cnnviz_math"]
     page = drop_external(link_pages(store.fill(page)))
+    if lang in HTML_LANG:
+        page = _html_lang(page, lang)
     outside = external_references(page)
     if outside:
         raise SiteError(f"{source.name} would load {len(outside)} resource(s) from outside the "
@@ -611,8 +628,8 @@ ol.cnnviz-site-notebooks li{{margin:.5em 0;padding:.6em .8em;border:1px solid #d
 ol.cnnviz-site-notebooks a{{color:#1565c0;text-decoration:none;font-weight:600}}
 ol.cnnviz-site-notebooks a:hover{{text-decoration:underline}}
 .cnnviz-site-file{{color:#666;font-size:.85em;margin-left:.6em}}
-.cnnviz-site-derivation a{{color:#1565c0;text-decoration:none;font-weight:600}}
-.cnnviz-site-derivation a:hover{{text-decoration:underline}}
+.cnnviz-site-derivation a,.cnnviz-site-edition a{{color:#1565c0;text-decoration:none;font-weight:600}}
+.cnnviz-site-derivation a:hover,.cnnviz-site-edition a:hover{{text-decoration:underline}}
 </style>
 </head>
 <body>
@@ -624,25 +641,85 @@ JupyterLab (<code>make lab</code>).</p>
 <ol class="cnnviz-site-notebooks">
 {items}
 </ol>
-{derivation}</main>
+{derivation}{editions}</main>
+</body>
+</html>
+"""
+
+INDEX_ZH = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>cnnviz：笔记本（中文版）</title>
+<style>
+body{{font:16px/1.6 system-ui,-apple-system,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-serif;
+  color:#111;max-width:52em;margin:2em auto;padding:0 1em}}
+h1{{font-size:1.6em;margin-bottom:.2em}}
+h2{{font-size:1.15em;margin-top:1.6em}}
+.cnnviz-site-lead{{color:#444;margin-top:0}}
+ol.cnnviz-site-notebooks,ol.cnnviz-site-english{{list-style:none;padding:0}}
+ol.cnnviz-site-notebooks li,ol.cnnviz-site-english li{{margin:.5em 0;padding:.6em .8em;border:1px solid #ddd;border-radius:6px}}
+ol.cnnviz-site-notebooks a,ol.cnnviz-site-english a{{color:#1565c0;text-decoration:none;font-weight:600}}
+ol.cnnviz-site-notebooks a:hover,ol.cnnviz-site-english a:hover{{text-decoration:underline}}
+.cnnviz-site-file{{color:#666;font-size:.85em;margin-left:.6em}}
+.cnnviz-site-derivation a,.cnnviz-site-edition a{{color:#1565c0;text-decoration:none;font-weight:600}}
+.cnnviz-site-derivation a:hover,.cnnviz-site-edition a:hover{{text-decoration:underline}}
+</style>
+</head>
+<body>
+<main>
+<h1>cnnviz：卷积与最大池化的前向传播和反向传播</h1>
+<p class="cnnviz-site-lead">这是各笔记本连同其输出的静态副本。探索器的各个步骤在这里无需内核、无需联网就能播放；要拖动滑块、运行代码，请在 JupyterLab 中打开这些笔记本（<code>make lab-zh</code>）。</p>
+<ol class="cnnviz-site-notebooks">
+{items}
+</ol>
+{english}{derivation}<p class="cnnviz-site-edition">English edition: <a href="../index.html" lang="en">all notebooks in English</a></p>
+</main>
 </body>
 </html>
 """
 
 
-def index_html(pages, derivation=None):
-    """The index: the notebooks in order, then the derivation page (if there is one)."""
-    items = "\n".join(
-        f'<li><a href="{html.escape(page.html.name)}">{title_html(page.title)}</a>'
+def _items(pages, prefix=""):
+    return "\n".join(
+        f'<li><a href="{html.escape(prefix + page.html.name)}">{title_html(page.title)}</a>'
         f'<span class="cnnviz-site-file">{html.escape(page.notebook.name)}</span></li>'
         for page in pages)
+
+
+def index_html(pages, derivation=None, zh_pages=()):
+    """The index: the notebooks in order, then the derivation page (if there is one), then the
+    link to the Chinese edition's index (if it has pages)."""
     more = ""
     if derivation is not None:
         more = (f'<p class="cnnviz-site-derivation">The derivation itself, in Chinese and English, '
                 f'with its errata: <a href="{html.escape(derivation.html.name)}">'
                 f'{title_html(derivation.title)}</a>'
                 f'<span class="cnnviz-site-file">{html.escape(derivation.notebook.name)}</span></p>\n')
-    return INDEX.format(items=items, derivation=more)
+    editions = ""
+    if zh_pages:
+        editions = (f'<p class="cnnviz-site-edition">Chinese edition (<span lang="zh-CN">中文版</span>, '
+                    f'{len(zh_pages)} of {len(pages)} notebooks so far): '
+                    f'<a href="{ZH}/index.html" lang="zh-CN">中文版目录</a></p>\n')
+    return INDEX.format(items=_items(pages), derivation=more, editions=editions)
+
+
+def zh_index_html(zh_pages, pages, derivation=None):
+    """The Chinese edition's index (OUT/zh/index.html): its pages in order, then the notebooks
+    with no Chinese edition yet (their English pages), the derivation, and the English index."""
+    translated = {page.notebook.name for page in zh_pages}
+    rest = [page for page in pages if page.notebook.name not in translated]
+    english = ""
+    if rest:
+        english = ("<h2>暂时只有英文版的笔记本</h2>\n"
+                   f'<ol class="cnnviz-site-english" lang="en">\n{_items(rest, "../")}\n</ol>\n')
+    more = ""
+    if derivation is not None:
+        more = (f'<p class="cnnviz-site-derivation">本系列所依据的推导原文（中文），连同英文译文与勘误：'
+                f'<a href="../{html.escape(derivation.html.name)}">{title_html(derivation.title)}</a>'
+                f'<span class="cnnviz-site-file">{html.escape(derivation.notebook.name)}</span></p>\n')
+    return INDEX_ZH.format(items=_items(zh_pages), english=english, derivation=more)
 
 
 def notebooks_in(folder):
@@ -650,10 +727,11 @@ def notebooks_in(folder):
     return sorted(p for p in Path(folder).iterdir() if p.is_file() and NOTEBOOK_NAME.match(p.name))
 
 
-def build_site(out_dir=SITE, notebooks_dir=NOTEBOOKS):
+def build_site(out_dir=SITE, notebooks_dir=NOTEBOOKS, editions=None):
     """Build the site in ``out_dir`` from the notebooks of ``notebooks_dir``; the notebooks' pages,
     in order (the derivation page, made when ``notebooks_dir`` holds derivation.md, is
-    ``derivation_page(out_dir)``)."""
+    ``derivation_page(out_dir)``). The Chinese edition (``notebooks_dir``/zh/) goes to
+    ``out_dir``/zh/; give a dict as ``editions`` to have its pages there, as ``editions["zh"]``."""
     out_dir, notebooks_dir = Path(out_dir), Path(notebooks_dir)
     notebooks = notebooks_in(notebooks_dir)
     if not notebooks:
@@ -663,18 +741,40 @@ def build_site(out_dir=SITE, notebooks_dir=NOTEBOOKS):
     pages = [build_page(exporter, notebook, out_dir) for notebook in notebooks]
     source = notebooks_dir / DERIVATION
     derivation = build_markdown_page(exporter, source, out_dir) if source.is_file() else None
-    (out_dir / "index.html").write_text(index_html(pages, derivation), encoding="utf-8")
+    zh_dir = notebooks_dir / ZH
+    zh_notebooks = notebooks_in(zh_dir) if zh_dir.is_dir() else []
+    zh_pages = []
+    if zh_notebooks:
+        (out_dir / ZH).mkdir(exist_ok=True)
+        zh_exporter = make_exporter(ZH)
+        zh_pages = [build_page(zh_exporter, notebook, out_dir / ZH) for notebook in zh_notebooks]
+        (out_dir / ZH / "index.html").write_text(zh_index_html(zh_pages, pages, derivation),
+                                                 encoding="utf-8")
+    (out_dir / "index.html").write_text(index_html(pages, derivation, zh_pages), encoding="utf-8")
+    current = {page.html.name for page in pages} | {"index.html"}
+    if derivation is not None:
+        current.add(derivation.html.name)
+    _remove_stale(out_dir, current)
+    if zh_pages:
+        _remove_stale(out_dir / ZH, {page.html.name for page in zh_pages} | {"index.html"})
+    elif (out_dir / ZH / MARKER).exists():  # a Chinese edition built before, gone since
+        _remove_stale(out_dir / ZH, set())
+        (out_dir / ZH / "index.html").unlink(missing_ok=True)
+    if editions is not None:
+        editions[ZH] = zh_pages
+    return pages
+
+
+def _remove_stale(out_dir, current):
+    """In a folder this builder made, the pages of notebooks gone since are removed; the folder
+    is marked as made here."""
     marker = out_dir / MARKER
-    if marker.exists():  # a folder this builder made: pages of notebooks gone since are removed
-        current = {page.html.name for page in pages} | {"index.html"}
-        if derivation is not None:
-            current.add(derivation.html.name)
+    if marker.exists():
         for stale in out_dir.glob("*.html"):
             if stale.name not in current and (re.match(r"^\d\d_", stale.name)
                                               or stale.name == derivation_html_name()):
                 stale.unlink()
     marker.write_text("Built by tools/site.py (make site).\n", encoding="utf-8")
-    return pages
 
 
 def derivation_html_name():
@@ -693,8 +793,9 @@ def main(argv=None):
     parser.add_argument("--notebooks", default=str(NOTEBOOKS), metavar="DIR",
                         help="folder of the NN_*.ipynb notebooks (default: notebooks/)")
     args = parser.parse_args(argv)
+    editions = {}
     try:
-        pages = build_site(args.out, args.notebooks)
+        pages = build_site(args.out, args.notebooks, editions)
     except SiteError as err:
         print(f"site: {err}", file=sys.stderr)
         return 1
@@ -705,9 +806,15 @@ def main(argv=None):
         if page.widgets_missing:
             print(f"  {len(page.widgets_missing)} widget output(s) shown as text: the notebook "
                   "saved no widget state for them", file=sys.stderr)
+    for page in editions.get(ZH, []):
+        print(f"{page.html}  {page.stages} stage(s), {page.math} formula(s)")
+        for tex, error in page.math_failures:
+            print(f"  formula shown as LaTeX source ({error}): {tex}", file=sys.stderr)
     derivation = derivation_page(args.out)
     if derivation is not None:
         print(f"{derivation}  the derivation")
+    if editions.get(ZH):
+        print(f"{Path(args.out) / ZH / 'index.html'}  {len(editions[ZH])} notebook(s) in Chinese")
     print(f"{Path(args.out) / 'index.html'}  {len(pages)} notebook(s)")
     return 0
 

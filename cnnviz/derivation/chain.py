@@ -1,20 +1,24 @@
-"""The seed's two layers chained, with a loss: forward, then backward, every step kept (numpy only).
+"""The derivation's two layers chained, with a loss: forward, then backward, every step kept (numpy only).
 
-    X --conv(W, b)--> Y --maxpool--> P --loss with target T--> L = 1/2 * sum_ij (p_ij - t_ij)^2
+    X --conv(W, b)--> Y --maxpool--> Z --loss with target T--> L = 1/2 * sum_ij (z_ij - t_ij)^2
 
-Forward is the convolution of the seed's section 1, then the max-pooling of its section 3.
+Forward is the convolution of the derivation's section 1, then the max-pooling of its section 3.
 Backward runs the chain rule from the end:
 
-    dL/dP = P - T                                   (the derivative of the loss)
-    dL/dY = the pool's backward: for every window Y'_k, dL/dp_ij * M_k, ADDED at its place
+    dL/dZ = Z - T                                   (the derivative of the loss)
+    dL/dY = the pool's backward: for every window Y'_k, dL/dz_ij * M_k, ADDED at its place
     dL/dX, dL/dW, dL/db = the convolution's backward, fed dL/dY
 
 Every layer is a call to ``cnnviz.ops``; this module only wires them together and keeps
 each intermediate, so that a notebook can show all of them. Shapes follow ``cnnviz.ops``:
-the seed's 2-D case (X (H, W), W (KH, KW)) or NCHW.
+the derivation's 2-D case (X (H_in, W_in), W (KH, KW)) or NCHW. The pooled output is Z, not
+P: p is the padding.
+
+``conv_pool_backward`` starts the backward pass from a given dL/dZ instead of a target (the
+gradient any loss after the pool would send back).
 
 >>> r = conv_pool_loss(**example())
->>> r.p
+>>> r.z
 array([[7., 6.],
        [6., 6.]])
 >>> float(r.loss)
@@ -28,30 +32,32 @@ from . import examples
 from ..layers import gradcheck
 from ..layers import ops
 
-__all__ = ["ChainRecord", "example", "seed_example", "conv_pool_loss", "loss_of", "gradient_errors"]
+__all__ = ["ChainRecord", "example", "worked_example", "conv_pool_loss", "conv_pool_backward",
+           "loss_of", "gradient_errors"]
 
 
 class ChainRecord(NamedTuple):
     """Everything the chain computes, forward then backward, as plain arrays.
 
-    x, w, b, target : the inputs;  y : conv output;  p : pool output;  loss : L (a float)
-    windows : the pool's windows Y'_k of y, (..., PH, PW, size, size), row-major in k
+    x, w, b : the inputs;  target : T (None when the backward pass started from a given dL/dZ)
+    y : conv output Y;  z : pool output Z;  loss : L (a float; None without a target)
+    windows : the pool's windows Y'_k of y, (..., H_pool, W_pool, size, size), row-major in k
     masks   : M_k, same shape as windows, 1 at the window's maximum
     pool_stride : how far apart the windows start (window (i, j) starts at y[i*s, j*s])
-    dp : dL/dP;  dy : dL/dY (through the masks);  dx, dw, db : dL/dX, dL/dW, dL/db
+    dz : dL/dZ;  dy : dL/dY (through the masks);  dx, dw, db : dL/dX, dL/dW, dL/db
     """
 
     x: np.ndarray
     w: np.ndarray
     b: np.ndarray
-    target: np.ndarray
+    target: np.ndarray | None
     y: np.ndarray
-    p: np.ndarray
-    loss: float
+    z: np.ndarray
+    loss: float | None
     windows: np.ndarray
     masks: np.ndarray
     pool_stride: int
-    dp: np.ndarray
+    dz: np.ndarray
     dy: np.ndarray
     dx: np.ndarray
     dw: np.ndarray
@@ -59,9 +65,9 @@ class ChainRecord(NamedTuple):
 
 
 def example():
-    """X 4x4, the seed's W, b 3x3 (one per position), T 2x2: the pool then sees a 3x3 Y.
+    """X 4x4, the worked example's W, b 3x3 (one per position), T 2x2: the pool then sees a 3x3 Y.
 
-    Conv gives Y 3x3, so the 2x2 pool with stride 1 has exactly the seed's four overlapping
+    Conv gives Y 3x3, so the 2x2 pool with stride 1 has exactly the derivation's four overlapping
     windows; y22 is the maximum of three of them, y11 of the fourth. No window has a tie.
     """
     return {
@@ -75,63 +81,98 @@ def example():
     }
 
 
-def seed_example():
-    """The seed's own X 3x3, W, b 2x2 (``examples.seed_conv``) and a 1x1 target.
+def worked_example():
+    """The worked example's X 3x3, W, b 2x2 (``examples.worked_conv``) and a 1x1 target.
 
-    Conv gives Y 2x2, so a 2x2 pool with stride 1 has a single window and P is 1x1.
+    Conv gives Y 2x2, so a 2x2 pool with stride 1 has a single window and Z is 1x1.
     """
-    seed = examples.seed_conv()
-    return {"x": seed["x"], "w": seed["w"], "b": seed["b"], "target": np.array([[3.0]])}
+    worked = examples.worked_conv()
+    return {"x": worked["x"], "w": worked["w"], "b": worked["b"], "target": np.array([[3.0]])}
 
 
 def _windows(y, size, stride):
-    """The pool's windows Y'_k of y, (..., PH, PW, size, size): read-only copies, no math."""
+    """The pool's windows Y'_k of y, (..., H_pool, W_pool, size, size): read-only copies, no math."""
     view = np.lib.stride_tricks.sliding_window_view(y, (size, size), axis=(-2, -1))
     return view[..., ::stride, ::stride, :, :].copy()
 
 
-def conv_pool_loss(x, w, b, target, pool_size=2, pool_stride=1, stride=1, padding=0, ties="first"):
-    """Forward and backward through conv -> max-pool -> L = 1/2 * sum (P - T)^2.
+def _forward(x, w, b, pool_size, pool_stride, stride, padding):
+    """x, w, b as float64 arrays, Y and Z."""
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    y = ops.conv2d_forward(x, w, b, stride=stride, padding=padding)
+    z = ops.maxpool2d_forward(y, pool_size, pool_stride)
+    return x, w, b, y, z
 
-    x : (H, W) or (N, C, H, W);  w : (KH, KW) or (F, C, KH, KW);  b : as in ``ops.conv2d_forward``
-    target : P's shape, (PH, PW) or (N, F, PH, PW), with
-        HO = (H + 2*padding - KH) // stride + 1,   PH = (HO - pool_size) // pool_stride + 1
+
+def _backward(x, w, b, y, z, dz, target, loss, pool_size, pool_stride, stride, padding, ties):
+    """The chain rule from dL/dZ back to X, W and b; everything in one record."""
+    dy = ops.maxpool2d_backward(dz, y, pool_size, pool_stride, ties=ties)
+    dx, dw, db = ops.conv2d_backward(dy, x, w, b, stride=stride, padding=padding)
+    return ChainRecord(
+        x=x, w=w, b=b, target=target, y=y, z=z, loss=loss,
+        windows=_windows(y, pool_size, pool_stride),
+        masks=ops.maxpool2d_masks(y, pool_size, pool_stride, ties=ties), pool_stride=pool_stride,
+        dz=dz, dy=dy, dx=dx, dw=dw, db=np.asarray(db, dtype=np.float64),
+    )
+
+
+def conv_pool_loss(x, w, b, target, pool_size=2, pool_stride=1, stride=1, padding=0, ties="first"):
+    """Forward and backward through conv -> max-pool -> L = 1/2 * sum (Z - T)^2.
+
+    x : (H_in, W_in) or (N, C, H_in, W_in);  w : (KH, KW) or (F, C, KH, KW);
+    b : as in ``ops.conv2d_forward``
+    target : Z's shape, (H_pool, W_pool) or (N, F, H_pool, W_pool), with
+        H_out = (H_in + 2*padding - KH) // stride + 1     (Y is H_out x W_out)
+        H_pool = (H_out - pool_size) // pool_stride + 1   (W_out, W_pool likewise)
     stride, padding : the convolution's;  pool_size, pool_stride (ints), ties : the pool's
     returns a ``ChainRecord``; dx, dw, db have the shapes of x, w, b.
 
-    >>> r = conv_pool_loss(**seed_example())
+    >>> r = conv_pool_loss(**worked_example())
     >>> r.y
     array([[0., 4.],
            [3., 1.]])
-    >>> r.p, r.dp
+    >>> r.z, r.dz
     (array([[4.]]), array([[1.]]))
     >>> r.dy
     array([[0., 1.],
            [0., 0.]])
     """
-    x = np.asarray(x, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    x, w, b, y, z = _forward(x, w, b, pool_size, pool_stride, stride, padding)
     target = np.asarray(target, dtype=np.float64)
+    if target.shape != z.shape:
+        raise ValueError(f"target has shape {target.shape} but the pool's output Z has shape {z.shape}")
+    loss = 0.5 * float(np.sum((z - target) ** 2))
+    return _backward(x, w, b, y, z, z - target, target, loss,
+                     pool_size, pool_stride, stride, padding, ties)
 
-    # forward
-    y = ops.conv2d_forward(x, w, b, stride=stride, padding=padding)
-    p = ops.maxpool2d_forward(y, pool_size, pool_stride)
-    if target.shape != p.shape:
-        raise ValueError(f"target has shape {target.shape} but the pool's output P has shape {p.shape}")
-    loss = 0.5 * float(np.sum((p - target) ** 2))
 
-    # backward, from the end
-    dp = p - target
-    dy = ops.maxpool2d_backward(dp, y, pool_size, pool_stride, ties=ties)
-    dx, dw, db = ops.conv2d_backward(dy, x, w, b, stride=stride, padding=padding)
+def conv_pool_backward(x, w, b, dz, pool_size=2, pool_stride=1, stride=1, padding=0, ties="first"):
+    """Forward through conv -> max-pool, then backward from a given dL/dZ.
 
-    return ChainRecord(
-        x=x, w=w, b=b, target=target, y=y, p=p, loss=loss,
-        windows=_windows(y, pool_size, pool_stride),
-        masks=ops.maxpool2d_masks(y, pool_size, pool_stride, ties=ties), pool_stride=pool_stride,
-        dp=dp, dy=dy, dx=dx, dw=dw, db=np.asarray(db, dtype=np.float64),
-    )
+    The backward pass needs nothing of the loss but the gradient it sends back, dL/dZ; here
+    that gradient is given, so any loss after the pool is covered (``conv_pool_loss`` is the
+    case dz = Z - T). Arguments as in ``conv_pool_loss``, with dz of Z's shape instead of a
+    target. The record's target and loss are None.
+
+    >>> ex = example()
+    >>> r = conv_pool_backward(ex["x"], ex["w"], ex["b"], np.ones((2, 2)))
+    >>> r.dy                      # y22 is the maximum of three windows, y11 of one
+    array([[1., 0., 0.],
+           [0., 3., 0.],
+           [0., 0., 0.]])
+    >>> r.target is None and r.loss is None
+    True
+    """
+    x, w, b, y, z = _forward(x, w, b, pool_size, pool_stride, stride, padding)
+    try:
+        dz = np.asarray(dz, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"dL/dZ: expected an array of numbers, got {type(dz).__name__} ({err})") from None
+    if dz.shape != z.shape:
+        raise ValueError(f"dL/dZ has shape {dz.shape} but the pool's output Z has shape {z.shape}")
+    return _backward(x, w, b, y, z, dz, None, None, pool_size, pool_stride, stride, padding, ties)
 
 
 def loss_of(x, w, b, target, pool_size=2, pool_stride=1, stride=1, padding=0):
@@ -140,9 +181,8 @@ def loss_of(x, w, b, target, pool_size=2, pool_stride=1, stride=1, padding=0):
     >>> loss_of(**example())
     3.5
     """
-    y = ops.conv2d_forward(x, w, b, stride=stride, padding=padding)
-    p = ops.maxpool2d_forward(y, pool_size, pool_stride)
-    return 0.5 * float(np.sum((p - np.asarray(target, dtype=np.float64)) ** 2))
+    _, _, _, _, z = _forward(x, w, b, pool_size, pool_stride, stride, padding)
+    return 0.5 * float(np.sum((z - np.asarray(target, dtype=np.float64)) ** 2))
 
 
 def gradient_errors(x, w, b, target, eps=1e-6, **options):

@@ -1,6 +1,6 @@
-r"""The seed's formulas as LaTeX, generated for any size, symbolic and with numbers filled in.
+r"""The derivation's formulas as LaTeX, generated for any size, symbolic and with numbers filled in.
 
-Notation is the seed's, with 1-based indices: x_{11}, w_{11}, b_{11}, y_{11},
+Notation is the derivation's, with 1-based indices: x_{11}, w_{11}, b_{11}, y_{11},
 \frac{\partial L}{\partial y_{11}}, X'_{1}, M_{1}. From 10 on the two indices are separated by
 a comma: x_{1,10}. Every function takes 0-based positions (like numpy) and prints them
 1-based, so ``conv_output_formula(0, 0, ...)`` is the formula for y_{11}.
@@ -13,7 +13,7 @@ substituted and the result:
 ``values`` is one dict for all functions, e.g. ``dict(x=X, w=W, b=b, dy=dY)``; each function
 reads only what it needs (x, w, b for y; dy, w for dL/dx; dy, x for dL/dw; dy for dL/db;
 x for the pooling windows, and dy too for their gradients). Each ``*_equations`` returns
-the list of all of them, in row-major order (the seed lists y11, y12, y21, y22).
+the list of all of them, in row-major order (the derivation lists y11, y12, y21, y22).
 
 Terms that would read the zero padding are left out (they are 0); an empty sum is
 written 0. Numbers: integers without ".0", otherwise up to 3 decimals (3 significant digits
@@ -204,7 +204,7 @@ def _value(values, name, shape=None):
 
 
 def _bias_mode(bias, values, geometry):
-    """'position' or 'shared'; None means: from values['b'] if given, else the seed's."""
+    """'position' or 'shared'; None means: from values['b'] if given, else the derivation's."""
     if values is not None and "b" in values:
         _, per_position, _ = _args.bias_4d(values["b"], 1, geometry.out_shape, two_d=True)
         found = "position" if per_position else "shared"
@@ -225,7 +225,7 @@ def conv_output_formula(i, j, x_shape, w_shape, stride=1, padding=0, dilation=1,
                         bias=None, values=None):
     r"""y_ij = sum over the window of w_mn \cdot x_.. + b_ij (i, j 0-based).
 
-    x_shape (H, W), w_shape (KH, KW) : ints or pairs;  bias : "position" (b_{ij}, the seed's)
+    x_shape (H, W), w_shape (KH, KW) : ints or pairs;  bias : "position" (b_{ij}, the derivation's)
     or "shared" (one b); None takes it from values["b"] if given.
     values : dict with x (H, W), w (KH, KW), b (scalar or (HO, WO)).
 
@@ -340,7 +340,7 @@ def conv_bias_grad_formula(i, j, x_shape, w_shape, stride=1, padding=0, dilation
 
 def conv_forward_equations(x_shape, w_shape, stride=1, padding=0, dilation=1, bias=None,
                            values=None):
-    r"""``conv_output_formula`` for every output y_ij, row-major (the seed's four for 3x3, 2x2).
+    r"""``conv_output_formula`` for every output y_ij, row-major (the derivation's four for 3x3, 2x2).
 
     >>> for line in conv_forward_equations((3, 3), (2, 2))[2:]: print(line)
     y_{21} = w_{11} \cdot x_{21} + w_{12} \cdot x_{22} + w_{21} \cdot x_{31} + w_{22} \cdot x_{32} + b_{21}
@@ -354,7 +354,7 @@ def conv_forward_equations(x_shape, w_shape, stride=1, padding=0, dilation=1, bi
 
 
 def conv_input_grad_equations(x_shape, w_shape, stride=1, padding=0, dilation=1, values=None):
-    r"""``conv_input_grad_formula`` for every x_rc, row-major (the seed's nine for 3x3, 2x2).
+    r"""``conv_input_grad_formula`` for every x_rc, row-major (the derivation's nine for 3x3, 2x2).
 
     >>> print(conv_input_grad_equations((3, 3), (2, 2))[0])
     \frac{\partial L}{\partial x_{11}} = \frac{\partial L}{\partial y_{11}} \cdot w_{11}
@@ -369,7 +369,7 @@ def conv_input_grad_equations(x_shape, w_shape, stride=1, padding=0, dilation=1,
 
 def conv_weight_grad_equations(x_shape, w_shape, stride=1, padding=0, dilation=1,
                                values=None):
-    r"""``conv_weight_grad_formula`` for every w_mn, row-major (the seed's four for 2x2).
+    r"""``conv_weight_grad_formula`` for every w_mn, row-major (the derivation's four for 2x2).
 
     >>> len(conv_weight_grad_equations((3, 3), (2, 2)))
     4

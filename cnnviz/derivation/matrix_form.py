@@ -1,6 +1,6 @@
 """The backward pass of a convolution in matrix form, built from the forward op itself.
 
-The seed asks to "arrange these into matrix form". For a stride-1 convolution:
+The derivation asks to "arrange these into matrix form". For a stride-1 convolution:
 
 * dL/dX is the FULL convolution of dL/dY with W rotated by 180 degrees: pad dL/dY with
   KH-1 rows and KW-1 columns of zeros on every side, then cross-correlate it with rot180(W);

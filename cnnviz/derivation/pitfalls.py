@@ -12,7 +12,7 @@ Max pooling's backward pass has two classic traps, both about windows that share
 
 ``maxpool2d_backward_overwrite`` is the first bug, on purpose; ``compare_overwrite`` and
 ``compare_ties`` line the numbers up against the right ones (``cnnviz.ops``). Shapes are the
-seed's: one image, one channel, x (H, W), dy (HO, WO) with HO = (H - size) // stride + 1.
+the derivation's: one image, one channel, x (H, W), dy (HO, WO) with HO = (H - size) // stride + 1.
 
 Imports numpy and cnnviz's own numpy modules only.
 """
@@ -81,7 +81,7 @@ def maxpool2d_backward_overwrite(dy, x, size=2, stride=1, ties="first"):
 
     dy : (HO, WO);  x : (H, W);  returns an array of x's shape.
 
-    In the seed's case x22 is the maximum of X'1, X'2, X'3, but X'4 (maximum x33) covers it last
+    In the worked example x22 is the maximum of X'1, X'2, X'3, but X'4 (maximum x33) covers it last
     and writes 0 there, so the right 1 + 2 + (-1) = 2 becomes 0:
 
     >>> x = [[1, 3, 2], [4, 8, 1], [0, 5, 9]]

@@ -1,19 +1,20 @@
 """A tiny CNN made of cnnviz's own layers, and gradient descent to train it (numpy only).
 
-    image x (N, 1, H, W)
-      -> conv, F filters 3x3, padding 1, one shared bias per filter   z (N, F, H, W)
-      -> ReLU                                                          a (N, F, H, W)
-      -> max-pool 2x2, stride 2                                        p (N, F, H/2, W/2)
+    image x (N, 1, H_in, W_in)
+      -> conv, F filters 3x3, padding 1, one shared bias per filter   y (N, F, H_in, W_in)
+      -> ReLU                                                          a (N, F, H_in, W_in)
+      -> max-pool 2x2, stride 2                                        z (N, F, H_in/2, W_in/2)
       -> flatten, linear read-out to K classes                         s (N, K)
       -> softmax cross-entropy with the labels                         L (a number)
 
 The conv and the pool are ``cnnviz.ops`` calls, forward and backward, in NCHW. The three
 other steps are one line each, written here with their derivatives beside them. Parameters
-live in a dict: W (F, 1, 3, 3), b (F,), V (K, F * H/2 * W/2), c (K,). Everything is float64.
+live in a dict: W (F, 1, 3, 3), b (F,), V (K, F * H_in/2 * W_in/2) and the read-out's bias
+b_V (K,). Everything is float64.
 
 >>> params = init_params(n_filters=2, seed=0)
 >>> {name: value.shape for name, value in params.items()}
-{'W': (2, 1, 3, 3), 'b': (2,), 'V': (10, 32), 'c': (10,)}
+{'W': (2, 1, 3, 3), 'b': (2,), 'V': (10, 32), 'b_V': (10,)}
 >>> x = np.zeros((5, 1, 8, 8))
 >>> scores, _ = forward(params, x)
 >>> scores.shape
@@ -44,7 +45,7 @@ def init_params(n_filters=8, kernel_size=3, image_shape=(8, 8), n_classes=10, se
     """Random starting weights (He initialisation), zero biases, from a numpy Generator seed.
 
     W : (F, 1, k, k) ~ normal(0, sqrt(2 / (k*k)));   b : (F,) zeros
-    V : (K, D) ~ normal(0, sqrt(1 / D)), D = F * (H // 2) * (W // 2);   c : (K,) zeros
+    V : (K, D) ~ normal(0, sqrt(1 / D)), D = F * (H_in // 2) * (W_in // 2);   b_V : (K,) zeros
     (the conv pads by k // 2, so it keeps the image size; the pool halves it).
     """
     rng = np.random.default_rng(seed)
@@ -55,7 +56,7 @@ def init_params(n_filters=8, kernel_size=3, image_shape=(8, 8), n_classes=10, se
         "W": rng.normal(0.0, np.sqrt(2.0 / (k * k)), size=(n_filters, 1, k, k)),
         "b": np.zeros(n_filters),
         "V": rng.normal(0.0, np.sqrt(1.0 / d), size=(n_classes, d)),
-        "c": np.zeros(n_classes),
+        "b_V": np.zeros(n_classes),
     }
 
 
@@ -69,14 +70,14 @@ def parameter_count(params):
 
 
 def forward(params, x):
-    """Class scores s (N, K) for images x (N, 1, H, W), and what backward needs (a cache)."""
+    """Class scores s (N, K) for images x (N, 1, H_in, W_in), and what backward needs (a cache)."""
     padding = params["W"].shape[-1] // 2
-    z = ops.conv2d_forward(x, params["W"], params["b"], padding=padding)  # (N, F, H, W)
-    a = np.maximum(z, 0.0)                                               # ReLU
-    p = ops.maxpool2d_forward(a, POOL, POOL)                             # (N, F, H/2, W/2)
-    h = p.reshape(len(p), -1)                                            # (N, D)
-    scores = h @ params["V"].T + params["c"]                             # (N, K)
-    return scores, (x, z, a, p, h)
+    y = ops.conv2d_forward(x, params["W"], params["b"], padding=padding)  # (N, F, H_in, W_in)
+    a = np.maximum(y, 0.0)                                               # ReLU
+    z = ops.maxpool2d_forward(a, POOL, POOL)                             # (N, F, H_in/2, W_in/2)
+    h = z.reshape(len(z), -1)                                            # (N, D)
+    scores = h @ params["V"].T + params["b_V"]                           # (N, K)
+    return scores, (x, y, a, z, h)
 
 
 def softmax_cross_entropy(scores, labels):
@@ -100,13 +101,13 @@ def softmax_cross_entropy(scores, labels):
 
 def backward(params, dscores, cache):
     """Gradients of the loss for every parameter, given dL/ds and the forward cache."""
-    x, z, a, p, h = cache
-    grads = {"V": dscores.T @ h, "c": dscores.sum(axis=0)}   # linear read-out
-    dp = (dscores @ params["V"]).reshape(p.shape)             # back to (N, F, H/2, W/2)
-    da = ops.maxpool2d_backward(dp, a, POOL, POOL)            # through the pool's masks
-    dz = da * (z > 0)                                         # ReLU lets through where z > 0
+    x, y, a, z, h = cache
+    grads = {"V": dscores.T @ h, "b_V": dscores.sum(axis=0)}  # linear read-out
+    dz = (dscores @ params["V"]).reshape(z.shape)              # back to (N, F, H_in/2, W_in/2)
+    da = ops.maxpool2d_backward(dz, a, POOL, POOL)             # through the pool's masks
+    dy = da * (y > 0)                                          # ReLU lets through where y > 0
     padding = params["W"].shape[-1] // 2
-    _, grads["W"], grads["b"] = ops.conv2d_backward(dz, x, params["W"], params["b"], padding=padding)
+    _, grads["W"], grads["b"] = ops.conv2d_backward(dy, x, params["W"], params["b"], padding=padding)
     return grads
 
 
@@ -176,7 +177,7 @@ def gradient_errors(params, x, labels, eps=1e-6):
     """Relative error of every parameter's gradient against finite differences.
 
     Uses ``cnnviz.gradcheck.check_gradient``; returns {name: err}. ReLU and max-pooling have
-    kinks (z = 0, tied maxima): with random real inputs no nudge of eps crosses one, and a
+    kinks (y = 0, tied maxima): with random real inputs no nudge of eps crosses one, and a
     correct backward gives about 1e-9 or less.
     """
     _, grads = loss_and_gradients(params, x, labels)

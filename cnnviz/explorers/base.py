@@ -7,6 +7,10 @@ gets its new frames in one message. A bad setting shows its message on every sta
 
 No math here: explorers ask ``cnnviz.layers`` / ``cnnviz.derivation`` for numbers and
 ``cnnviz.render`` for HTML.
+
+Every explorer speaks one language, ``lang`` ("en" / "zh"; None: the notebook's,
+``cnnviz.i18n.language()``): its labels, captions and messages come from the catalog
+(``cnnviz.words``), and it hands the language to the views it calls.
 """
 import html
 import math
@@ -15,10 +19,16 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from .. import i18n
 from ..render.conv import cell_name, subscript
-from .stage import OPEN_TO_EDIT, Stage, static_page_parts, static_slider
+from ..words import say
+from .stage import Stage, open_to_edit, static_page_parts, static_slider
 
-__all__ = ["MatrixEditor", "Explorer", "Section", "FiniteFloatSlider"]
+__all__ = ["MatrixEditor", "Explorer", "Section", "FiniteFloatSlider", "SettingError"]
+
+
+class SettingError(ValueError):
+    """A bad setting, in the explorer's own words (already in its language)."""
 
 
 class FiniteFloatSlider(widgets.FloatSlider):
@@ -191,7 +201,7 @@ class Section:
     def static_html(self):
         controls = "".join(control_static_html(c) for c in self.controls)
         stages = "".join(stage.static_html() for stage in self.stages)
-        note = OPEN_TO_EDIT if controls else ""
+        note = open_to_edit(getattr(self.explorer, "lang", "en")) if controls else ""
         return (f'{static_page_parts()}<div class="cnnviz-explorer-static">{note}'
                 f'<div class="cnnviz-static-controls">{controls}</div>{stages}</div>')
 
@@ -213,12 +223,17 @@ class Explorer:
 
     error = ""  # the text of the message shown for a bad setting ('' if none)
 
-    def __init__(self):
+    def __init__(self, lang=None):
+        self.lang = i18n.resolve(lang)
         self.stages = []
+
+    def say(self, key, **fields):
+        """The catalog's entry ``key`` in the explorer's language."""
+        return say(key, self.lang, **fields)
 
     def new_stage(self, title="", css_class=None):
         """A new stage of this explorer (its frames come from ``_frames()``)."""
-        stage = Stage(title=title, css_class=css_class)
+        stage = Stage(title=title, css_class=css_class, lang=self.lang)
         self.stages.append(stage)
         return stage
 
@@ -228,7 +243,7 @@ class Explorer:
             self._recompute()
             frames = self._frames()
         except Exception as err:  # a slider's callback: the stage is where the student looks
-            self.error = message_of(err)
+            self.error = message_of(err, self.lang)
             for stage in self.stages:
                 stage.error = self.error
             return
@@ -253,13 +268,16 @@ class Explorer:
         return self.root._repr_mimebundle_(**kwargs)
 
 
-def message_of(err):
-    """What a student reads for an error: a bad setting's own words (ValueError, TypeError,
-    ArithmeticError); anything else also says it is an error of the explorer itself."""
-    if isinstance(err, (ValueError, TypeError, ArithmeticError)):
+def message_of(err, lang="en"):
+    """What a student reads for an error, in ``lang``: an explorer's own words for a bad setting
+    (``SettingError``, already in its language); the package's words for one (ValueError,
+    TypeError, ArithmeticError: English, so in Chinese after a Chinese lead sentence);
+    anything else also says it is an error of the explorer itself."""
+    if isinstance(err, SettingError):
         return str(err)
-    return (f"Something went wrong in the explorer ({type(err).__name__}: {err}); your values "
-            "are kept. Restart the kernel if it persists.")
+    if isinstance(err, (ValueError, TypeError, ArithmeticError)):
+        return say("explorer.bad_setting", lang, error=err)
+    return say("explorer.went_wrong", lang, kind=type(err).__name__, error=err)
 
 
 def number_text(value):

@@ -8,13 +8,15 @@ Each explorer is an object a test can drive without a browser::
     ex.stage.frame                         # the HTML the student sees at that step
 
 No math lives here: numbers come from cnnviz.layers / cnnviz.derivation, pictures from
-cnnviz.render.
+cnnviz.render. Every grid of an explorer is coloured on one scale (``explorer.scale``, from
+all the numbers its grids show at any step), and its stages show the legend once per frame.
 """
 import ipywidgets as widgets
 import numpy as np
 
 from ..derivation import examples, formulas, matrix_form
 from ..layers import gradcheck, steps
+from ..render import colour
 from ..render import conv as views
 from ..render.math import display_math
 from .base import Explorer, FiniteFloatSlider, MatrixEditor, Section
@@ -26,6 +28,11 @@ BIAS_OPTIONS = {"one bias per position (b₁₁ … b₂₂)": "position",
                 "one shared bias (b)": "shared"}
 
 
+def _bias_options(say):
+    """The bias switch's (label, value) pairs in the explorer's language."""
+    return [(say("conv.bias_position"), "position"), (say("conv.bias_shared"), "shared")]
+
+
 def _fmt(a):
     a = np.atleast_2d(a)
     return "[" + "; ".join(" ".join(views.format_number(v) for v in r) for r in a) + "]"
@@ -34,16 +41,18 @@ def _fmt(a):
 class _ConvExplorer(Explorer):
     """What the forward and backward convolution explorers share: X, W, b and the bias switch."""
 
-    def __init__(self, x, w, b, bias, low, high):
-        super().__init__()
-        seed = examples.seed_conv()
+    def __init__(self, x, w, b, bias, low, high, lang=None):
+        super().__init__(lang)
+        seed = examples.worked_conv()
         x = seed["x"] if x is None else x
         w = seed["w"] if w is None else w
         b = seed["b"] if b is None else b
         if bias not in BIAS_OPTIONS.values():
             raise ValueError(f"bias must be 'position' or 'shared', got {bias!r}")
-        self.x_editor = MatrixEditor(x, "x", "X (input)", low, high, css_class="cnnviz-editor-x")
-        self.w_editor = MatrixEditor(w, "w", "W (kernel)", low, high, css_class="cnnviz-editor-w")
+        self.x_editor = MatrixEditor(x, "x", self.say("editor.x_input"), low, high,
+                                     css_class="cnnviz-editor-x")
+        self.w_editor = MatrixEditor(w, "w", self.say("editor.w_kernel"), low, high,
+                                     css_class="cnnviz-editor-w")
         out_shape = tuple(max(n - k + 1, 1) for n, k in zip(self.x_editor.shape, self.w_editor.shape))
         b = np.asarray(b, dtype=float)
         # A 2-D b of the wrong shape is kept: the explorer shows, with the message saying so.
@@ -51,7 +60,7 @@ class _ConvExplorer(Explorer):
             raise ValueError(f"b must be a number (shared) or a {out_shape[0]}x{out_shape[1]} "
                              f"matrix (one per position), got shape {b.shape}")
         per_position = b if b.ndim == 2 else np.full(out_shape, float(b))
-        self.b_editor = MatrixEditor(per_position, "b", "b (one per position)", low, high,
+        self.b_editor = MatrixEditor(per_position, "b", self.say("editor.b_position"), low, high,
                                      step=0.5, css_class="cnnviz-editor-b")
         shared_value = float(b) if b.ndim == 0 else float(per_position.flat[0])
         # A float slider: a shared bias of 0.5 is 0.5, not 0.
@@ -60,10 +69,10 @@ class _ConvExplorer(Explorer):
                                             description="b", layout=widgets.Layout(width="250px"),
                                             style={"description_width": "40px"})
         self.shared_b.add_class("cnnviz-slider-b")
-        self.shared_box = widgets.VBox([widgets.HTML("<b style='font-size:1.05em'>b (shared)</b>"),
-                                        self.shared_b])
+        self.shared_box = widgets.VBox([widgets.HTML(
+            f"<b style='font-size:1.05em'>{self.say('editor.b_shared')}</b>"), self.shared_b])
         self.bias_mode = widgets.ToggleButtons(
-            options=list(BIAS_OPTIONS.items()), value=bias, description="bias",
+            options=_bias_options(self.say), value=bias, description=self.say("conv.bias"),
             style={"button_width": "230px", "description_width": "40px"})
         self.bias_mode.add_class("cnnviz-bias-mode")
         for editor in (self.x_editor, self.w_editor, self.b_editor):
@@ -125,9 +134,10 @@ class ConvForwardExplorer(_ConvExplorer):
     sum, + b, y_ij written into Y, and the formula for y_ij symbolically and with the numbers.
     """
 
-    def __init__(self, x=None, w=None, b=None, bias="position", low=-5, high=5):
-        super().__init__(x, w, b, bias, low, high)
+    def __init__(self, x=None, w=None, b=None, bias="position", low=-5, high=5, lang=None):
+        super().__init__(x, w, b, bias, low, high, lang)
         self.trace = []
+        self.scale = None  # the colour scale of the grids (colour.scale_for), set by refresh
         self.stage = self.new_stage(css_class="cnnviz-conv-forward-stage")
         self.equations_stage = None
         self.root = Section(self, [self._editors("x", "w", "b"), self.bias_mode], [self.stage],
@@ -136,20 +146,25 @@ class ConvForwardExplorer(_ConvExplorer):
 
     def _recompute(self):
         self.trace = steps.conv_forward_steps(self.x, self.w, self.b)
+        # the grids are X and Y (Y's last step holds every y_ij)
+        self.scale = colour.scale_for(self.x, self.trace[-1].Y)
 
     def _frames(self):
-        x, w, values, bias = self.x, self.w, self._values(), self.bias_name
+        x, w, values, bias, scale = self.x, self.w, self._values(), self.bias_name, self.scale
+        legend = colour.legend_html(scale, self.lang)
         frames, captions = [], []
         for step in self.trace:
             frames.append(frame_html(
-                views.row(views.conv_input_panel(step, x),
-                          views.conv_forward_arithmetic(step, w, self._bias_symbol(step.i, step.j)),
-                          views.conv_output_panel(step)),
+                views.row(views.conv_input_panel(step, x, scale=scale, lang=self.lang),
+                          views.conv_forward_arithmetic(step, w, self._bias_symbol(step.i, step.j),
+                                                        self.lang),
+                          views.conv_output_panel(step, scale=scale, lang=self.lang)),
+                legend,
                 display_math(formulas.conv_output_formula(step.i, step.j, x.shape, w.shape,
                                                           values=values, bias=bias))))
             name = views.cell_name("y", step.i, step.j)
-            captions.append(f"step {len(captions) + 1} of {len(self.trace)}: "
-                            f"y{views.subscript(name[1:])}")
+            captions.append(self.say("caption.step_of", k=len(captions) + 1, n=len(self.trace),
+                                     what=f"y{views.subscript(name[1:])}"))
         out = {self.stage: (frames, captions)}
         if self.equations_stage is not None:
             out[self.equations_stage] = ([display_math(*formulas.conv_forward_equations(
@@ -187,16 +202,18 @@ class ConvBackwardExplorer(_ConvExplorer):
     # (stage name, what it shows at each step of the backward trace)
     PARTS = ("dx", "dw", "db")
 
-    def __init__(self, x=None, w=None, b=None, dy=None, bias="position", low=-5, high=5):
-        super().__init__(x, w, b, bias, low, high)
-        dy = examples.seed_conv()["dy"] if dy is None else dy
-        self.dy_editor = MatrixEditor(dy, "∂L/∂y", "∂L/∂Y (given)", low, high, label="∂L/∂y",
+    def __init__(self, x=None, w=None, b=None, dy=None, bias="position", low=-5, high=5,
+                 lang=None):
+        super().__init__(x, w, b, bias, low, high, lang)
+        dy = examples.worked_conv()["dy"] if dy is None else dy
+        self.dy_editor = MatrixEditor(dy, "∂L/∂y", self.say("editor.dy_given"), low, high, label="∂L/∂y",
                                       css_class="cnnviz-editor-dy", css_name="dy")
         self.dy_editor.on_change(self.refresh)
         self.trace = []
+        self.scale = None  # the colour scale of the grids (colour.scale_for), set by refresh
         self._parts = {}  # stage -> what it shows: a tuple of PARTS, or "gather", "matrix", ...
         self.stage = self._stage_of(self.PARTS, "cnnviz-conv-backward-stage")
-        self.check_button = widgets.Button(description="check by finite differences",
+        self.check_button = widgets.Button(description=self.say("conv.check_button"),
                                            button_style="primary", icon="check",
                                            layout=widgets.Layout(width="260px"))
         self.check_button.add_class("cnnviz-gradient-check-button")
@@ -229,13 +246,19 @@ class ConvBackwardExplorer(_ConvExplorer):
 
     def _recompute(self):
         self.trace = steps.conv_backward_steps(self.dy, self.x, self.w, self.b)
+        # Every number a grid of any section shows at any step: X, W (rotated, in the matrix
+        # form), ∂L/∂Y, what each step adds and the running totals (which may pass the final).
+        self.scale = colour.scale_for(self.x, self.w, self.dy, *(
+            a for s in self.trace for a in (s.dx_add, s.dX, s.dw_add, s.dW, s.db)))
 
     def _step_frames(self, parts):
-        dy, x, shared = self.dy, self.x, self.shared
-        draw = {"dx": lambda s: views.conv_dx_panels(s, dy, x.shape),
-                "dw": lambda s: views.conv_dw_panels(s, x),
-                "db": lambda s: views.row(views.conv_db_panel(s, shared))}
-        frames = [frame_html(*(draw[p](step) for p in parts)) for step in self.trace]
+        dy, x, shared, scale = self.dy, self.x, self.shared, self.scale
+        lang = self.lang
+        draw = {"dx": lambda s: views.conv_dx_panels(s, dy, x.shape, scale=scale, lang=lang),
+                "dw": lambda s: views.conv_dw_panels(s, x, scale=scale, lang=lang),
+                "db": lambda s: views.row(views.conv_db_panel(s, shared, scale=scale, lang=lang))}
+        legend = colour.legend_html(scale, lang)
+        frames = [frame_html(*(draw[p](step) for p in parts), legend) for step in self.trace]
         if parts == ("db",):
             bias_equations = display_math(*formulas.conv_bias_grad_equations(
                 x_shape=x.shape, w_shape=self.w.shape, bias=self.bias_name,
@@ -244,8 +267,8 @@ class ConvBackwardExplorer(_ConvExplorer):
         captions = []
         for k, step in enumerate(self.trace):
             name = views.cell_name("y", step.i, step.j)
-            captions.append(f"step {k + 1} of {len(self.trace)}: "
-                            f"∂L/∂y{views.subscript(name[1:])} flows back")
+            captions.append(self.say("caption.step_of", k=k + 1, n=len(self.trace), what=self.say(
+                "conv.flows_back", dy=f"∂L/∂y{views.subscript(name[1:])}")))
         return frames, captions
 
     def _gather_frames(self):
@@ -269,8 +292,8 @@ class ConvBackwardExplorer(_ConvExplorer):
                 dy, w = self.dy, self.w
                 out[stage] = ([frame_html(views.matrix_form_panels(
                     matrix_form.full_padding(dy, w.shape), matrix_form.rotate180(w),
-                    matrix_form.input_grad_as_full_convolution(dy, w, self.x.shape), w.shape))],
-                    [""])
+                    matrix_form.input_grad_as_full_convolution(dy, w, self.x.shape), w.shape,
+                    scale=self.scale, lang=self.lang), colour.legend_html(self.scale, self.lang))], [""])
             elif parts in ("weight equations", "input equations"):
                 equations = (formulas.conv_weight_grad_equations if parts == "weight equations"
                              else formulas.conv_input_grad_equations)
@@ -280,7 +303,7 @@ class ConvBackwardExplorer(_ConvExplorer):
             else:
                 out[stage] = self._step_frames(parts)
         if self.check_view.value:
-            self.check_view.value = "<i>Values changed: press the button to check again.</i>"
+            self.check_view.value = f"<i>{self.say('conv.check_again')}</i>"
         return out
 
     # --- results ------------------------------------------------------------------------
@@ -299,11 +322,11 @@ class ConvBackwardExplorer(_ConvExplorer):
     # --- sections for the notebook ------------------------------------------------------
     def scatter_x(self):
         return self._section(("dx",), "cnnviz-conv-dx", ("w", "dy"), "∂L/∂X, scatter view",
-                             note="∂L/∂X depends on W and ∂L/∂Y only: X itself does not appear.")
+                             note=self.say("conv.dx_note"))
 
     def scatter_w(self):
         return self._section(("dw",), "cnnviz-conv-dw", ("x", "dy"), "∂L/∂W, step by step",
-                             note="∂L/∂W depends on X and ∂L/∂Y only: W itself does not appear.")
+                             note=self.say("conv.dw_note"))
 
     def bias(self):
         return self._section(("db",), "cnnviz-conv-db", ("dy",), "∂L/∂b")
@@ -329,7 +352,7 @@ class ConvBackwardExplorer(_ConvExplorer):
     def run_gradient_check(self, *_):
         """Finite differences against the backward pass for X, W and b (current values)."""
         report = gradcheck.conv_layer_check(self.dy, self.x, self.w, self.b)
-        self.check_view.value = views.gradient_check_panels(report)
+        self.check_view.value = views.gradient_check_panels(report, scale=self.scale, lang=self.lang)
         return report
 
     def gradient_check(self):

@@ -20,6 +20,10 @@ pictures from cnnviz.render.general. A stepped picture draws per step only what 
 cells of the current window, cut out with their row and column numbers, and the numbers of
 the step); what every step shares is a one-frame stage next to it. Every stage's message stays
 within ``MESSAGE_LIMIT`` at every setting the sliders allow (``within_limit``).
+
+The grids of numbers of an explorer (not the output-size explorer's counts) are coloured on
+one scale, ``explorer.scale`` (from every number they show at any step), and the one-frame
+stages carry its legend.
 """
 import functools
 import json
@@ -29,6 +33,7 @@ import numpy as np
 
 from ..derivation import geometry
 from ..layers import ops, steps
+from ..render import colour
 from ..render import conv as views
 from ..render import general as gviews
 from ..render.math import display_math
@@ -353,6 +358,7 @@ class MultiChannelExplorer(Explorer):
         self.padding = _in_range("padding", padding, *OutputSizeExplorer.RANGES["padding"])
         self.dilation = _in_range("dilation", dilation, *OutputSizeExplorer.RANGES["dilation"])
         self.result, self.traces = None, []
+        self.scale = None  # the colour scale of the grids (colour.scale_for), set by refresh
         self._traces_made = {}  # channel -> (its inputs, its trace): see _channel_trace
         self._holding = False
         n_images, channels = self._x.shape[:2]
@@ -467,6 +473,9 @@ class MultiChannelExplorer(Explorer):
         _finite_result("Z", result.maps)
         self.traces = [self._channel_trace(c) for c in range(self._x.shape[1])]
         self.result = result
+        # every grid: X[n] (its windows too), W[f], the maps Z, Y of the whole batch
+        self.scale = colour.scale_for(self._x[self.n], self._w[self.f], result.maps,
+                                      result.all_y)
 
     def _channel_trace(self, c):
         """Channel c's trace: the last one made for it if its inputs are the same (a student
@@ -484,31 +493,36 @@ class MultiChannelExplorer(Explorer):
                                              self.result.all_y.shape))
 
     def _frames(self):
-        n, f, result, trace = self.n, self.f, self.result, self.traces[0]
+        n, f, result, trace, scale = self.n, self.f, self.result, self.traces[0], self.scale
         padding = (self.padding, self.padding)
+        legend = colour.legend_html(scale)
         x_n, w_f = self._x[n], self._w[f]
         x_padded = np.pad(x_n, ((0, 0), padding, padding))
         captions = [_step_caption(t + 1, len(trace), f"{_y_text(step.i, step.j)} of image "
                                   f"{n + 1}, output channel {f + 1}")
                     for t, step in enumerate(trace)]
 
-        def frame(windows):
+        def frame(windows, colours=True):
             return lambda step: gviews.channel_step(x_padded, result.maps, result.bias,
-                                                    result.y, f, step, padding, windows)
+                                                    result.y, f, step, padding, windows,
+                                                    scale=scale if colours else None)
 
-        stepped = fitting_frames(trace, captions, frame(True), frame(False))
+        # the windows coloured; if too large, plain; if still too large, in words
+        stepped = fitting_frames(trace, captions, frame(True), frame(True, False), frame(False))
         overview = [gviews.channel_overview(x_n, w_f, result.maps, result.bias, result.y, n,
-                                            f, padding, styled=False)]
+                                            f, padding, styled=False, scale=scale) + legend]
         if message_size(overview, [""]) > MESSAGE_LIMIT:  # names for Y only
             overview = [gviews.channel_overview(x_n, w_f, result.maps, result.bias, result.y, n,
-                                                f, padding, named=False, styled=False)]
+                                                f, padding, named=False, styled=False,
+                                                scale=scale) + legend]
         out = {self.shapes_stage: ([self._shapes_line()], [""]),
                self.maps_stage: (overview, [""]),
                self.stage: stepped}
         if self.batch_stage is not None:
-            batch = [gviews.batch_panel(result.all_y, n, f, styled=False)]
+            batch = [gviews.batch_panel(result.all_y, n, f, styled=False, scale=scale) + legend]
             if message_size(batch, [""]) > MESSAGE_LIMIT:  # names for the chosen Y[n, f] only
-                batch = [gviews.batch_panel(result.all_y, n, f, named=False, styled=False)]
+                batch = [gviews.batch_panel(result.all_y, n, f, named=False, styled=False,
+                                            scale=scale) + legend]
             out[self.batch_stage] = (batch, [""])
         return out
 
@@ -587,6 +601,7 @@ class StridedBackwardExplorer(Explorer):
                     f"∂L/∂Y must have the output's shape {out}")
         self._low, self._high = low, high
         self.trace = []
+        self.scale = None  # the colour scale of the grids (colour.scale_for), set by refresh
         self._two_ways = None  # the current state's two_ways, worked out when first asked for
         self.stride_slider = _int_slider(stride, *self.STRIDES, "s (stride)", "stride")
         self.padding_slider = _int_slider(padding, *self.PADDINGS, "p (padding)", "padding")
@@ -686,6 +701,10 @@ class StridedBackwardExplorer(Explorer):
         _finite_result("∂L/∂W", trace[-1].dW)
         _finite_result("∂L/∂X", trace[-1].dX)
         self.trace = trace
+        # every grid of every section: X, W (rotated), ∂L/∂Y, and at each step what it adds
+        # and the running totals on the padded grid (the full convolution's are among them)
+        self.scale = colour.scale_for(x, w, dy, *(
+            a for s in trace for a in (s.dx_add, s.dX, s.dw_add, s.dW)))
         args = (dy, x, w, stride, padding)
         self._two_ways = functools.cache(lambda: geometry.input_grad_two_ways(*args))
 
@@ -695,22 +714,30 @@ class StridedBackwardExplorer(Explorer):
 
     def _frames(self):
         x, dy, padding, last = self.x, self.dy, (self.padding,) * 2, self.trace[-1]
+        scale = self.scale
+        legend = colour.legend_html(scale)
+        # the fullest drawing of a step that fits: what it adds, coloured; plain; then
+        # without what it adds, coloured; plain
+        drawings = ((True, scale), (True, None), (False, scale), (False, None))
         captions = self._captions()
         out = {
             self.overview_stage: ([gviews.strided_dx_overview(dy, last, x.shape, padding,
-                                                              styled=False)], [""]),
+                                                              styled=False, scale=scale)
+                                   + legend], [""]),
             self.stage: fitting_frames(self.trace, captions, *(
                 functools.partial(gviews.strided_dx_step, x_shape=x.shape, padding=padding,
-                                  added=added) for added in (True, False)))}
+                                  added=added, scale=fill) for added, fill in drawings))}
         if self.weights_stage is not None:
             out[self.weights_overview_stage] = (
-                [gviews.strided_dw_overview(x, padding, last, styled=False)], [""])
+                [gviews.strided_dw_overview(x, padding, last, styled=False, scale=scale)
+                 + legend], [""])
             out[self.weights_stage] = fitting_frames(self.trace, captions, *(
                 functools.partial(gviews.strided_dw_step, x_shape=x.shape, padding=padding,
-                                  added=added) for added in (True, False)))
+                                  added=added, scale=fill) for added, fill in drawings))
         if self.full_stage is not None:
             out[self.full_stage] = ([gviews.full_convolution_panels(
-                self.two_ways, self.w.shape, (self.stride,) * 2, padding, styled=False)], [""])
+                self.two_ways, self.w.shape, (self.stride,) * 2, padding, styled=False,
+                scale=scale) + legend], [""])
         return out
 
     # --- results and sections -----------------------------------------------------------

@@ -1,5 +1,7 @@
 // The stage: steps through frames computed in Python, all in the browser (no kernel message).
-// model: frames (HTML per step), captions, title, step (asked by Python), error, interval, loop.
+// model: frames (HTML per step, packed: see unpack), captions, title, step (asked by Python),
+// error, interval, loop. labels: the stage's words in its language, from Python's catalog
+// (cnnviz/words.py, ids stage.*): this module holds none of its own.
 // The same module plays a static copy (no kernel): a read-only stand-in for the model.
 const KEYS = { ArrowRight: 1, ArrowLeft: -1 };
 
@@ -13,9 +15,18 @@ function button(cls, label, title) {
   return b;
 }
 
-function render({ model, el }) {
-  let step = 0, timer = null;
-  const frames = () => model.get("frames") || [];
+// Frames come packed: every piece of HTML once, each frame as the numbers of its pieces.
+function unpack(packed) {
+  if (!packed) return [];
+  if (Array.isArray(packed)) return packed;
+  const piece = (n) => packed.pieces[Number(n)];
+  return packed.frames.map((numbers) => numbers.split(" ").filter(Boolean).map(piece).join(""));
+}
+
+function render({ model, el, labels }) {
+  const say = (key) => (labels && labels[key]) || key;
+  let step = 0, timer = null, all = [];
+  const frames = () => all;
   const root = document.createElement("div");
   root.className = "cnnviz-stage";
   root.tabIndex = 0;
@@ -25,27 +36,28 @@ function render({ model, el }) {
     "<div class='cnnviz-stage-controls'></div><div class='cnnviz-stage-caption' aria-live='polite'>" +
     "</div><div class='cnnviz-stage-frame'></div>";
   const [title, error, controls, caption, frame] = root.children;
-  const play = button("cnnviz-stage-play", "▶ play", "play / pause (space)");
-  const first = button("cnnviz-stage-first", "⇤ first", "first step (Home)");
-  const back = button("cnnviz-stage-back", "◀ step", "previous step (←)");
-  const forward = button("cnnviz-stage-forward", "step ▶", "next step (→)");
-  const last = button("cnnviz-stage-last", "last ⇥", "last step (End)");
+  const play = button("cnnviz-stage-play", say("play"), say("play_title"));
+  const first = button("cnnviz-stage-first", say("first"), say("first_title"));
+  const back = button("cnnviz-stage-back", say("back"), say("back_title"));
+  const forward = button("cnnviz-stage-forward", say("forward"), say("forward_title"));
+  const last = button("cnnviz-stage-last", say("last"), say("last_title"));
   const scrub = document.createElement("input");
   scrub.type = "range";
   scrub.className = "cnnviz-stage-scrub";
   scrub.min = 0;
-  scrub.setAttribute("aria-label", "step");
+  scrub.setAttribute("aria-label", say("step"));
   const speed = document.createElement("select");
   speed.className = "cnnviz-stage-speed";
-  speed.setAttribute("aria-label", "speed");
+  speed.setAttribute("aria-label", say("speed"));
   for (const [name, ms] of [["slow", 1600], ["medium", 900], ["fast", 400]]) {
-    speed.add(new Option(name, ms, false, ms === model.get("interval")));
+    speed.add(new Option(say(name), ms, false, ms === model.get("interval")));
   }
   const loop = document.createElement("label");
   loop.className = "cnnviz-stage-loop";
-  loop.innerHTML = "<input type='checkbox'> loop";
+  loop.innerHTML = "<input type='checkbox'> ";
+  loop.append(say("loop"));
   loop.firstChild.checked = !!model.get("loop");
-  const projector = button("cnnviz-stage-projector", "⤢ projector", "large type for a projector");
+  const projector = button("cnnviz-stage-projector", say("projector"), say("projector_title"));
   projector.setAttribute("aria-pressed", "false");
   const stepping = [play, first, back, forward, last, scrub, speed, loop];
   controls.append(...stepping, projector);
@@ -61,7 +73,7 @@ function render({ model, el }) {
   function stop() {
     clearInterval(timer);
     timer = null;
-    play.textContent = "▶ play";
+    play.textContent = say("play");
     root.dataset.playing = "false";
   }
   function tick() {
@@ -74,13 +86,14 @@ function render({ model, el }) {
     if (step + 1 >= frames().length && !loop.firstChild.checked) show(0);
     clearInterval(timer);
     timer = setInterval(tick, Number(speed.value));
-    play.textContent = "❚❚ pause";
+    play.textContent = say("pause");
     root.dataset.playing = "true";
   }
   const toggle = () => (timer ? stop() : start());
   const go = (n) => { stop(); show(n); };
   function refresh() {  // new frames: keep the current step, as far as it still exists
-    const n = frames().length;
+    all = unpack(model.get("frames"));
+    const n = all.length;
     scrub.max = Math.max(n - 1, 0);
     for (const c of stepping) c.hidden = n < 2;
     if (n < 2) stop();

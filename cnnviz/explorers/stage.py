@@ -8,6 +8,10 @@ frames come, and shows a bad setting's message above the last good frames.
 ``static_stage_html(state)`` is a copy that plays with no kernel and no network: the same module
 inline, the frames as JSON and a read-only stand-in for the model. ``make site`` makes one for
 every stage from the widget state saved in a notebook (tools/site.py).
+
+The stage's own words (its buttons, the speeds, the step slider's label) come from the catalog
+(``cnnviz.words``, ids ``stage.*``): the kernel's StageCode carries them in every language once,
+and each stage names its language (``lang``), so stage.js holds no words of its own.
 """
 import html
 import itertools
@@ -19,9 +23,12 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
+from .. import i18n
 from ..render.conv import CSS as VIEW_CSS
+from ..words import WORDS, say
 
-__all__ = ["Stage", "STAGE_CSS", "STAGE_JS", "static_stage_html", "static_page_parts", "frame_html"]
+__all__ = ["Stage", "STAGE_CSS", "STAGE_JS", "static_stage_html", "static_page_parts", "frame_html",
+           "pack_frames", "unpack_frames"]
 
 HERE = Path(__file__).parent
 
@@ -43,12 +50,20 @@ STAGE_CSS = _compact_css(VIEW_CSS + (HERE / "stage.css").read_text(encoding="utf
 LOADER_JS = _compact_js((HERE / "stage_loader.js").read_text(encoding="utf-8"))
 
 
+def stage_labels(lang):
+    """The stage's words in ``lang``: {"play": "▶ play", ...} (the catalog's ``stage.*``)."""
+    return {key.split(".", 1)[1]: say(key, lang) for key in WORDS if key.startswith("stage.")
+            and key != "stage.open_to_edit"}
+
+
 class StageCode(widgets.Widget):
-    """The stage module and stylesheet, once per kernel. Every stage refers to it, so a
-    notebook's saved widget state holds them once, not once per stage."""
+    """The stage module, its stylesheet and its words in every language, once per kernel.
+    Every stage refers to it, so a notebook's saved widget state holds them once, not once per
+    stage."""
 
     source = traitlets.Unicode(STAGE_JS).tag(sync=True)
     css = traitlets.Unicode(STAGE_CSS).tag(sync=True)
+    labels = traitlets.Dict({lang: stage_labels(lang) for lang in i18n.LANGS}).tag(sync=True)
 
 
 _code = None
@@ -72,6 +87,28 @@ def frame_html(*views):
     return _STYLE_BLOCK.sub("", "".join(views))
 
 
+_PIECE = re.compile(r"(?=<)")
+
+
+def pack_frames(frames, widget=None):
+    """The frames as a stage sends and saves them: every piece of HTML (cut before each tag)
+    once, and each frame as the numbers of its pieces ("0 1 2 7 ..."). A step's view is mostly
+    the view of the step before, so this is about half the size of the frames written out."""
+    pieces, numbered = {}, []
+    for frame in frames:
+        numbered.append(" ".join(str(pieces.setdefault(piece, len(pieces)))
+                                 for piece in _PIECE.split(frame) if piece))
+    return {"pieces": list(pieces), "frames": numbered}
+
+
+def unpack_frames(packed, widget=None):
+    """The frames written out again (the inverse of ``pack_frames``)."""
+    if isinstance(packed, list):
+        return packed
+    return ["".join(packed["pieces"][int(number)] for number in frame.split())
+            for frame in packed["frames"]]
+
+
 def _json_for_script(value):
     """JSON that can sit inside a <script> element (no "</" to end it early)."""
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
@@ -88,16 +125,18 @@ class Stage(anywidget.AnyWidget):
     _esm = LOADER_JS
     code = traitlets.Instance(StageCode).tag(sync=True, **widgets.widget_serialization)
 
-    frames = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    frames = traitlets.List(traitlets.Unicode()).tag(sync=True, to_json=pack_frames,
+                                                     from_json=unpack_frames)
     captions = traitlets.List(traitlets.Unicode()).tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     step = traitlets.Int(0).tag(sync=True)
     interval = traitlets.Int(SPEEDS["medium"]).tag(sync=True)
     loop = traitlets.Bool(False).tag(sync=True)
+    lang = traitlets.Unicode("en").tag(sync=True)  # the language of the stage's own words
 
-    def __init__(self, title="", css_class=None, **kwargs):
-        super().__init__(title=title, code=stage_code(), **kwargs)
+    def __init__(self, title="", css_class=None, lang=None, **kwargs):
+        super().__init__(title=title, code=stage_code(), lang=i18n.resolve(lang), **kwargs)
         self.add_class("cnnviz-stage-widget")
         if css_class:
             self.add_class(css_class)
@@ -136,18 +175,21 @@ class Stage(anywidget.AnyWidget):
 
 def static_stage_html(state):
     """A stage that plays with no kernel and no network, from a stage's state (a dict with
-    frames, captions, title, error, step, interval, loop: e.g. the widget state saved in a
-    notebook): the module inline, the frames as JSON and a read-only stand-in for the model."""
+    frames, captions, title, error, step, interval, loop, lang: e.g. the widget state saved in a
+    notebook): the module inline, the frames as JSON and a read-only stand-in for the model.
+    The stage's words are the catalog's in the state's ``lang`` (English if it names none)."""
     key = f"s{next(_static_ids)}"
     names = ("frames", "captions", "title", "error", "step", "interval", "loop")
     data = {name: state.get(name) for name in names}
+    data["labels"] = stage_labels(state.get("lang") or "en")
     return (f'<div class="cnnviz-stage-static" data-cnnviz-stage="{key}"></div>'
             f'<script type="application/json" data-cnnviz-stage-data="{key}">'
             f"{_json_for_script(data)}</script>"
             f'<script type="module">{STAGE_JS}\n'
             f'const host = document.querySelector(\'[data-cnnviz-stage="{key}"]\');\n'
             f'const data = document.querySelector(\'[data-cnnviz-stage-data="{key}"]\');\n'
-            "render({ model: staticModel(JSON.parse(data.textContent)), el: host });\n"
+            "const state = JSON.parse(data.textContent);\n"
+            "render({ model: staticModel(state), el: host, labels: state.labels });\n"
             "</script>")
 
 
@@ -163,5 +205,9 @@ def static_slider(label, value):
             f"<b>{html.escape(str(value))}</b></label>")
 
 
-OPEN_TO_EDIT = ('<div class="cnnviz-static-note">The sliders need a running notebook: open it in '
-                "JupyterLab (make lab) to edit the numbers. The steps play here too.</div>")
+def open_to_edit(lang="en"):
+    """The note above a static copy's inert sliders, in ``lang``."""
+    return f'<div class="cnnviz-static-note">{html.escape(say("stage.open_to_edit", lang))}</div>'
+
+
+OPEN_TO_EDIT = open_to_edit("en")

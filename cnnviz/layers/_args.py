@@ -89,7 +89,7 @@ def within_limit(count, what):
 
 
 def input_4d(x, name="x"):
-    """x as (N, C, H, W) and whether the caller passed the seed's 2-D form."""
+    """x as (N, C, H, W) and whether the caller passed the derivation's 2-D form."""
     x = not_empty(as_array(x, name), name)
     if x.ndim == 2:
         return x[None, None], True
@@ -198,7 +198,7 @@ class ConvArguments(NamedTuple):
     padding: tuple
     dilation: tuple
     out_hw: tuple  # (HO, WO)
-    two_d: bool  # the caller passed the seed's 2-D form
+    two_d: bool  # the caller passed the derivation's 2-D form
 
 
 def conv_arguments(x, w, b, stride, padding, dilation):

@@ -1,9 +1,9 @@
 """The same layers as ``cnnviz.ops`` (convolution, max and average pooling), as plain Python loops.
 
 This is the loop version: one ``for`` per index, so each line reads like a formula of the
-seed derivation. It is slow on purpose and serves twice:
+derivation. It is slow on purpose and serves twice:
 
-* as teaching text: the seed writes, for a 2x2 kernel, stride 1, no padding,
+* as teaching text: the derivation writes, for a 2x2 kernel, stride 1, no padding,
 
       y_ij = sum_{m, n} w_mn * x_(i+m-1)(j+n-1) + b_ij
 
@@ -15,7 +15,7 @@ seed derivation. It is slow on purpose and serves twice:
   Nothing here calls ``cnnviz.ops``; only the argument checks (``cnnviz._args``) are shared,
   so both versions accept the same inputs and raise the same errors.
 
-Layouts, as in ``cnnviz.ops``: the seed's x (H, W), w (KH, KW); or NCHW x (N, C, H, W),
+Layouts, as in ``cnnviz.ops``: the derivation's x (H, W), w (KH, KW); or NCHW x (N, C, H, W),
 w (F, C, KH, KW). Output size, per axis: HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1.
 """
 import numpy as np
@@ -57,13 +57,13 @@ def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
     returns y : (HO, WO) or (N, F, HO, WO), float64 whatever the input's dtype, with
         HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1   (WO likewise)
 
-    The seed's y11 = w11*x11 + w12*x12 + w21*x21 + w22*x22 + b11, with x = 1..9, w = I, b = 0:
+    The derivation's y11 = w11*x11 + w12*x12 + w21*x21 + w22*x22 + b11, with x = 1..9, w = I, b = 0:
 
     >>> conv2d_forward([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, 1]], 0)
     array([[ 6.,  8.],
            [12., 14.]])
 
-    One bias per output position (the seed's b_ij), here b22 = 100:
+    One bias per output position (the derivation's b_ij), here b22 = 100:
 
     >>> conv2d_forward([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, 1]], [[0, 0], [0, 100]])
     array([[  6.,   8.],
@@ -98,10 +98,10 @@ def conv2d_backward(dy, x, w, b, stride=1, padding=0, dilation=1):
 
     dy : y's shape, (HO, WO) or (N, F, HO, WO);  returns (float64) dx (x's shape), dw (w's shape),
     db (b's shape). For each output position (i, j), with g = dL/dy_ij:
-        add g * w        into dx at the window that produced y_ij  (the seed's dL/dx),
-        add g * window   into dw                                   (the seed's dL/dw),
+        add g * w        into dx at the window that produced y_ij  (the derivation's dL/dx),
+        add g * window   into dw                                   (the derivation's dL/dw),
         add g            into db_ij (one bias per position) or into the one shared db.
-    "Add", because windows overlap: the seed's x22 is in all four windows.
+    "Add", because windows overlap: the derivation's x22 is in all four windows.
 
     >>> dx, dw, db = conv2d_backward([[1, 0], [0, 0]], np.arange(9).reshape(3, 3), [[1, 2], [3, 4]], 0)
     >>> dx        # only y11 has a gradient: dL/dx11 = dL/dy11*w11, dL/dx12 = dL/dy11*w12, ...
@@ -169,7 +169,7 @@ def _pool_setup(x, size, stride, kind="max"):
 
 
 def _window_mask(window, ties):
-    """The seed's mask M_k: zeros the size of the window, 1 where its maximum sits.
+    """The derivation's mask M_k: zeros the size of the window, 1 where its maximum sits.
 
     ties (a window holding its maximum more than once):
         "first" -> 1 at the first maximum in row-major order (PyTorch's choice);
@@ -199,7 +199,7 @@ def maxpool2d_forward(x, size=2, stride=1):
     returns y : (HO, WO) or (N, C, HO, WO), float64 whatever x's dtype,
     with HO = (H - size) // stride + 1 (WO likewise).
 
-    The seed's windows X'1 = [[x11, x12], [x21, x22]], ... (2x2, stride 1, overlapping):
+    The derivation's windows X'1 = [[x11, x12], [x21, x22]], ... (2x2, stride 1, overlapping):
 
     >>> maxpool2d_forward([[1, 5, 2], [4, 3, 9], [0, 8, 6]])
     array([[5., 9.],
@@ -218,7 +218,7 @@ def maxpool2d_forward(x, size=2, stride=1):
 
 
 def maxpool2d_backward(dy, x, size=2, stride=1, ties="first"):
-    """dL/dx of max pooling given dy = dL/dy, the seed's recipe as loops.
+    """dL/dx of max pooling given dy = dL/dy, the derivation's recipe as loops.
 
     Start dx at zero; for every output y_ij: take its window X'_k and mask M_k, and ADD the
     local gradient dL/dy_ij * M_k into dx at the window's place (windows overlap).
@@ -261,7 +261,7 @@ def avgpool2d_forward(x, size=2, stride=1):
     returns y : (HO, WO) or (N, C, HO, WO), float64 whatever x's dtype,
     with HO = (H - size) // stride + 1 (WO likewise).
 
-    The seed's windows, averaged: y11 = (x11 + x12 + x21 + x22) / 4, ...
+    The derivation's windows, averaged: y11 = (x11 + x12 + x21 + x22) / 4, ...
 
     >>> avgpool2d_forward([[1, 5, 2], [4, 3, 9], [0, 8, 6]])
     array([[3.25, 4.75],
@@ -289,7 +289,7 @@ def avgpool2d_backward(dy, x, size=2, stride=1):
     and, for every output y_ij, ADD dL/dy_ij / size^2 into each cell of its window
     (windows overlap). dy : y's shape;  returns dx : x's shape, float64.
 
-    x22 lies in all four of the seed's windows, so it collects (sum of every dL/dy_ij) / 4:
+    x22 lies in all four of the derivation's windows, so it collects (sum of every dL/dy_ij) / 4:
 
     >>> avgpool2d_backward([[1, 2], [3, 4]], [[1, 2, 3], [4, 9, 6], [7, 8, 5]])
     array([[0.25, 0.75, 0.5 ],

@@ -2,7 +2,7 @@
 
 Each backward pass sits right below its forward pass. Two layouts are accepted:
 
-* the seed's case, one image, one channel, one kernel: x (H, W), w (KH, KW), y (HO, WO);
+* the derivation's case, one image, one channel, one kernel: x (H, W), w (KH, KW), y (HO, WO);
 * the general case, NCHW: x (N, C, H, W), w (F, C, KH, KW), y (N, F, HO, WO).
 
 Output size, per axis:  HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1.
@@ -89,7 +89,7 @@ def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
 
     x : (H, W) or (N, C, H, W);  w : (KH, KW) or (F, C, KH, KW)
     b : scalar or (F,) shared per output channel, or (HO, WO) / (F, HO, WO) one per output
-        position (the seed's b_ij)
+        position (the derivation's b_ij)
     stride, padding (zeros), dilation : int or (rows, cols)
     returns y : (HO, WO) or (N, F, HO, WO), float64, with
         HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1   (WO likewise)
@@ -164,7 +164,7 @@ def maxpool2d_forward(x, size=2, stride=1):
     x : (H, W) or (N, C, H, W);  size, stride : int or (rows, cols)
     returns y : (HO, WO) or (N, C, HO, WO), float64 whatever x's dtype, with
         HO = (H - size) // stride + 1 (WO likewise).
-    Windows overlap when stride < size (the seed's case: 2x2 windows, stride 1).
+    Windows overlap when stride < size (the derivation's case: 2x2 windows, stride 1).
 
     >>> maxpool2d_forward([[1, 5, 2], [4, 3, 9], [0, 8, 6]])
     array([[5., 9.],
@@ -230,7 +230,7 @@ def maxpool2d_backward(dy, x, size=2, stride=1, ties="first"):
     """dL/dx of max pooling, given dy = dL/dy of y's shape.
 
     For every output y_ij: local gradient dL/dy_ij * M_k, ADDED into dx at window k's place
-    (overlapping windows accumulate: in the seed's case x22 lies in all four windows).
+    (overlapping windows accumulate: in the derivation's case x22 lies in all four windows).
     returns dx : x's shape, float64 whatever the input's dtype.  ties: see ``maxpool2d_masks``.
 
     >>> maxpool2d_backward(np.ones((2, 2)), [[1, 5, 2], [4, 3, 9], [0, 8, 6]])
@@ -262,7 +262,7 @@ def avgpool2d_forward(x, size=2, stride=1):
     returns y : (HO, WO) or (N, C, HO, WO), float64 whatever x's dtype, with
         HO = (H - size) // stride + 1 (WO likewise), and
         y[..., i, j] = sum_{m, n} x[..., i*stride + m, j*stride + n] / (KH * KW).
-    Windows overlap when stride < size (the seed's case: 2x2 windows, stride 1).
+    Windows overlap when stride < size (the derivation's case: 2x2 windows, stride 1).
     The arguments are checked as for ``maxpool2d_forward`` (NaN in x is refused too, with
     its own reason).
 
@@ -279,7 +279,7 @@ def avgpool2d_backward(dy, x, size=2, stride=1):
     """dL/dx of average pooling, given dy = dL/dy of y's shape.
 
     Every input of window ij gets dL/dy_ij / (KH * KW), ADDED into dx at the window's place
-    (overlapping windows accumulate: in the seed's case x22 lies in all four windows).
+    (overlapping windows accumulate: in the derivation's case x22 lies in all four windows).
     dx does not depend on x's values, only on its shape; x is still checked as in the forward.
     returns dx : x's shape, float64 whatever the input's dtype.
 

@@ -1,14 +1,14 @@
 """Step-by-step traces of the 2-D layers, one step per output position, as plain data.
 
 Each function returns a list of frozen records, one per output y_ij in row-major order
-(y11, y12, ..., as the seed lists them). A record says which window was used, what was
+(y11, y12, ..., as the derivation lists them). A record says which window was used, what was
 computed there, and the running totals after this step, so an animation only has to show
 ``steps[t]``. The last record's running totals equal what ``cnnviz.ops`` computes.
 
 Index conventions (the same in every record):
 
-* ``i, j`` are 0-based output positions (``y[i, j]``); ``k = i*WO + j + 1`` is the seed's
-  1-based window number (X'1 ... X'4 in the seed's case).
+* ``i, j`` are 0-based output positions (``y[i, j]``); ``k = i*WO + j + 1`` is the derivation's
+  1-based window number (X'1 ... X'4 in the derivation's case).
 * ``rows`` (KH,) and ``cols`` (KW,) are 0-based coordinates in the ORIGINAL, unpadded x;
   with padding some are negative or >= H (W): those taps read the zero padding, marked in
   ``in_padding`` (KH, KW).

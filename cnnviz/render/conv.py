@@ -2,20 +2,30 @@
 
 Every explorer shows its numbers through these functions, so a test (or a static notebook
 viewer) sees exactly what a student sees. Each matrix cell carries ``data-cell`` (its name in
-the seed's notation, e.g. ``x22``) and ``data-value`` (the number shown), so tests can read
-the view back.
+the derivation's notation, e.g. ``x22``), so tests can read back the number it shows
+(``shown_tables``).
 
 Readable when projected: large bold numbers, dark text on light backgrounds, and every
 highlight has a second cue besides colour (a thick solid or dashed outline and a text marker).
+Given an explorer's ``scale`` (``cnnviz.render.colour``), a table fills each number's cell by
+its sign and size: blue below zero, white at zero, orange above, on one scale for the
+explorer; a highlighted cell keeps its outline and mark over its value's colour.
+
+A view's words come from the catalog (``cnnviz.words``) in its ``lang`` argument ("en" by
+default): the explorer that calls it hands over its language, and the view stays a function
+of its arguments.
 """
 import functools
 import html
+import re
 from pathlib import Path
 
 import numpy as np
 
 from ..layers import _args
 from ..derivation import formulas
+from ..words import say
+from . import colour
 
 __all__ = [
     "STYLE",
@@ -97,17 +107,23 @@ def _cell_names(symbol, r, c, named):
 
 
 def matrix_table(values, symbol, *, classes=None, marks=None, notes=None,
-                 labels=True, row_offset=0, col_offset=0):
+                 labels=True, row_offset=0, col_offset=0, scale=None):
     """An HTML table of a 2-D array, one cell per entry.
 
     values  : 2-D array; NaN entries are shown as '?' (not computed yet)
-    symbol  : seed notation of the entries ('x', 'w', 'y', '∂L/∂x', ...)
+    symbol  : the derivation's notation of the entries ('x', 'w', 'y', '∂L/∂x', ...)
     classes : dict (r, c) -> css class ('cv-win', 'cv-cur', 'cv-max', 'cv-pad', 'cv-new')
     marks   : dict (r, c) -> short text marker shown top right (a cue besides colour)
     notes   : dict (r, c) -> small text under the number (e.g. '×w₁₁', 'covered 2×')
     row_offset, col_offset : -padding for a zero-padded input: the first and last ``padding``
         rows (cols) are the padding, named pad(r,c); the rest are x11 ... as in the input.
         A positive offset shifts the names (a window of x shown on its own).
+    scale   : the explorer's colour scale (``colour.scale_for``): every number cell is filled
+        by its sign and size (``colour.with_fill``; NaN cells not); None: no fill.
+
+    >>> table = matrix_table([[-1, 0]], "w", scale=2.0, classes={(0, 1): "cv-win"})
+    >>> re.findall(r'<td class="([^"]*)" data-cell="(w1\\d)"', table)
+    [('cv-n4', 'w11'), ('cv-win cv-z', 'w12')]
     """
     values = np.asarray(values, dtype=float)
     classes, marks, notes = classes or {}, marks or {}, notes or {}
@@ -125,14 +141,16 @@ def matrix_table(values, symbol, *, classes=None, marks=None, notes=None,
             css = classes.get((r, c), "")
             if v != v:  # NaN: not computed yet
                 css += " cv-pending"
+            elif scale is not None:
+                css = colour.with_fill(css, v, scale)
             parts = [label] if labels else []
             if (r, c) in marks:
                 parts.append(f'<span class="cv-mark">{html.escape(marks[(r, c)])}</span>')
             parts.append(f'<div class="cv-num">{shown}</div>')
             if (r, c) in notes:
                 parts.append(f'<div class="cv-note">{notes[(r, c)]}</div>')
-            cells.append(f'<td class="{css.strip()}" data-cell="{name}" '
-                         f'data-value="{shown}">{"".join(parts)}</td>')
+            css = f' class="{css.strip()}"' if css.strip() else ""
+            cells.append(f'<td{css} data-cell="{name}">{"".join(parts)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="cv-m">{"".join(rows)}</table>'
 
@@ -161,21 +179,46 @@ def message_html(text):
 
 
 def shown_cells(view_html):
-    """{data-cell: data-value} of every matrix cell in a view, in document order.
+    """{cell name: number shown} of every matrix cell in a view, in document order.
 
     Several tables may share names (x22 in two panels); ``shown_tables`` keeps them apart.
     """
     return {name: value for table in shown_tables(view_html) for name, value in table.items()}
 
 
+_TABLE = re.compile(r'<table class="cv-(?:m|sum)">(.*?)</table>', flags=re.S)
+_CELL = re.compile(r'<td[^>]*? data-cell="([^"]*)"[^>]*>(.*?)</td>', flags=re.S)
+_NOT_THE_NUMBER = re.compile(r'<(span|div) class=["\']cv-(?:lab|mark|note)["\']>.*?</\1>', flags=re.S)
+
+
+def shown_number(cell_html):
+    """The number a cell shows: its text without the cell's label, mark and note."""
+    return html.unescape(re.sub(r"<[^>]*>", "", _NOT_THE_NUMBER.sub("", cell_html))).strip()
+
+
 def shown_tables(view_html):
-    """A list with one {data-cell: data-value} dict per matrix table, in document order."""
-    import re
-    tables = []
-    for table in re.findall(r'<table class="cv-(?:m|sum)">(.*?)</table>', view_html, flags=re.S):
-        cells = re.findall(r'data-cell="([^"]*)" data-value="([^"]*)"', table)
-        tables.append({html.unescape(n): html.unescape(v) for n, v in cells})
-    return tables
+    """A list with one {cell name: number shown} dict per matrix table, in document order
+    (every number cell carries its name in ``data-cell``)."""
+    return [{html.unescape(name): shown_number(cell) for name, cell in _CELL.findall(table)}
+            for table in _TABLE.findall(view_html)]
+
+
+_CELL_CLASS = re.compile(r'<td(?: class=["\']([^"\']*)["\'])? data-cell="([^"]*)"')
+_FILL = re.compile(r"^cv-(?:[np][1-9]|z)$")
+
+
+def shown_fills(view_html):
+    """A list with one {cell name: fill class} dict per matrix table, in the order of
+    ``shown_tables``: the cell's colour class ('cv-n3', 'cv-z', 'cv-p7', ...; see
+    ``cnnviz.render.colour``), '' for a cell with none (white)."""
+    out = []
+    for table in _TABLE.findall(view_html):
+        fills = {}
+        for classes, name in _CELL_CLASS.findall(table):
+            found = [c for c in classes.split() if _FILL.match(c)]
+            fills[html.unescape(name)] = found[0] if found else ""
+        out.append(fills)
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -205,8 +248,11 @@ def _grad_html(symbol, r, c):
     return f"∂L/∂{_cell_label_html(symbol, r, c)}"
 
 
-def conv_input_panel(step, x, padding=(0, 0), title="X (input)", weights=True):
-    """X (zero-padded if padding), the step's window outlined; each window cell notes ×w_mn."""
+def conv_input_panel(step, x, padding=(0, 0), title=None, weights=True, scale=None, lang="en"):
+    """X (zero-padded if padding), the step's window outlined; each window cell notes ×w_mn.
+    ``scale``: the explorer's colour scale (None: no fill), as in every view below; ``lang``:
+    the language of the words (title None: "X (input)" in it)."""
+    title = say("view.x_input", lang) if title is None else title
     xp = _args.zero_padded(x, padding)
     classes = _pad_classes(np.shape(x), padding)
     notes, marks = {}, {}
@@ -216,43 +262,45 @@ def conv_input_panel(step, x, padding=(0, 0), title="X (input)", weights=True):
         if weights:
             notes[cell] = "×" + _name_html("w", m, n)
     table = matrix_table(xp, "x", classes=classes, marks=marks, notes=notes,
-                         row_offset=-padding[0], col_offset=-padding[1])
-    caption = "▣ = inside the current window"
+                         row_offset=-padding[0], col_offset=-padding[1], scale=scale)
+    caption = say("conv.in_window", lang)
     if any(padding):
-        caption += "; dotted grey cells are the zero padding"
+        caption += say("conv.padding_note", lang)
     return panel(title, table, caption)
 
 
-def conv_forward_arithmetic(step, w, bias_symbol):
+def conv_forward_arithmetic(step, w, bias_symbol, lang="en"):
     """The KH*KW products w_mn·x_rc, their sum, + bias, = y_ij, one per line."""
     w = np.asarray(w, dtype=float)
     lines = []
     for (m, n), product in np.ndenumerate(step.products):
         r, c = int(step.rows[m]), int(step.cols[n])
-        x_name = "0<small>(pad)</small>" if step.in_padding[m, n] else _name_html("x", r, c)
+        x_name = (f"0<small>{say('conv.pad', lang)}</small>" if step.in_padding[m, n]
+                  else _name_html("x", r, c))
         lines.append(
             f"<tr><td>{_name_html('w', m, n)}·{x_name}</td><td>=</td>"
             f"<td>{_paren(w[m, n])}·{_paren(step.window[m, n])}</td><td>=</td>"
             f"<td><b>{format_number(product)}</b></td></tr>"
         )
     y_name = _name_html("y", step.i, step.j)
-    lines.append(f"<tr><td>sum</td><td></td><td></td><td>=</td>"
+    lines.append(f"<tr><td>{say('conv.sum', lang)}</td><td></td><td></td><td>=</td>"
                  f"<td><b>{format_number(step.weighted_sum)}</b></td></tr>")
     lines.append(f"<tr><td>+ {bias_symbol}</td><td></td><td></td><td>=</td>"
                  f"<td><b>{format_number(step.bias)}</b></td></tr>")
     lines.append(f"<tr style='border-top:2px solid #111'><td><b>{y_name}</b></td><td></td><td></td>"
-                 f'<td>=</td><td data-cell="{cell_name("y", step.i, step.j)}" '
-                 f'data-value="{format_number(step.y)}"><b style="font-size:1.3em">'
+                 f'<td>=</td><td data-cell="{cell_name("y", step.i, step.j)}">'
+                 f'<b style="font-size:1.3em">'
                  f'{format_number(step.y)}</b></td></tr>')
-    return panel(f"Step {step.k}: computing {y_name}",
+    return panel(say("conv.computing", lang, k=step.k, y=y_name),
                  f'<table class="cv-sum">{"".join(lines)}</table>')
 
 
-def conv_output_panel(step, title="Y (output)"):
+def conv_output_panel(step, title=None, scale=None, lang="en"):
     """Y so far: computed cells, '?' for later ones, the current y_ij outlined (dashed)."""
+    title = say("view.y_output", lang) if title is None else title
     at = (step.i, step.j)
-    table = matrix_table(step.Y, "y", classes={at: "cv-cur"}, marks={at: "◀"})
-    return panel(title, table, "? = not computed yet; ◀ dashed = this step")
+    table = matrix_table(step.Y, "y", classes={at: "cv-cur"}, marks={at: "◀"}, scale=scale)
+    return panel(title, table, say("conv.output_caption", lang))
 
 
 def _paren(v):
@@ -267,91 +315,96 @@ def _inside_window(step, shape):
             if 0 <= r < h and 0 <= c < w}
 
 
-def gradient_panel(dy, current, title="∂L/∂Y (given)"):
+def gradient_panel(dy, current, title=None, scale=None, lang="en"):
     """∂L/∂Y with the output that sends its gradient back at this step outlined."""
-    table = matrix_table(dy, "∂L/∂y", classes={current: "cv-cur"}, marks={current: "◀"})
-    return panel(title, table, "◀ dashed = the output whose gradient flows back now")
+    title = say("view.dy_given", lang) if title is None else title
+    table = matrix_table(dy, "∂L/∂y", classes={current: "cv-cur"}, marks={current: "◀"},
+                         scale=scale)
+    return panel(title, table, say("conv.flows_back_now", lang))
 
 
-def conv_dx_panels(step, dy, x_shape):
+def conv_dx_panels(step, dy, x_shape, scale=None, lang="en"):
     """Scatter view of ∂L/∂X at one step: ∂L/∂Y, what this step adds, the running total."""
     window = _inside_window(step, x_shape)
     dy_name = _grad_html("y", step.i, step.j)
     add_notes = {cell: "·" + _name_html("w", m, n) for cell, (m, n) in window.items()}
     added = matrix_table(step.dx_add, "∂L/∂x", classes={c: "cv-win" for c in window},
-                         marks={c: "▣" for c in window}, notes=add_notes)
-    run_notes = {(r, c): f"{int(step.coverage[r, c])} of {int(step.coverage_total[r, c])}"
+                         marks={c: "▣" for c in window}, notes=add_notes, scale=scale)
+    run_notes = {(r, c): say("conv.of", lang, done=int(step.coverage[r, c]),
+                             total=int(step.coverage_total[r, c]))
                  for r in range(x_shape[0]) for c in range(x_shape[1])}
     running = matrix_table(step.dX, "∂L/∂x", classes={c: "cv-new" for c in window},
-                           marks={c: "+" for c in window}, notes=run_notes)
+                           marks={c: "+" for c in window}, notes=run_notes, scale=scale)
     return row(
-        gradient_panel(dy, (step.i, step.j)),
-        panel(f"Step {step.k} adds {dy_name} · W = {_paren(step.grad)} · W",
-              added, "▣ = the window of " + _name_html("y", step.i, step.j)),
-        panel("Running ∂L/∂X", running,
-              "+ = changed at this step; under each number: windows added so far of all that cover the cell"),
+        gradient_panel(dy, (step.i, step.j), scale=scale, lang=lang),
+        panel(say("conv.dx_adds", lang, k=step.k, dy=dy_name, grad=_paren(step.grad)),
+              added, say("conv.window_of", lang, y=_name_html("y", step.i, step.j))),
+        panel(say("conv.running_dx", lang), running, say("conv.dx_caption", lang)),
     )
 
 
-def conv_dw_panels(step, x, padding=(0, 0)):
+def conv_dw_panels(step, x, padding=(0, 0), scale=None, lang="en"):
     """∂L/∂W at one step: the window of X, ∂L/∂y_ij · window, the running ∂L/∂W."""
     dy_name = _grad_html("y", step.i, step.j)
     return row(
-        conv_input_panel(step, x, padding, weights=False),
-        panel(f"Step {step.k} adds {dy_name} · window = {_paren(step.grad)} · window",
-              matrix_table(step.dw_add, "∂L/∂w")),
-        panel("Running ∂L/∂W", matrix_table(step.dW, "∂L/∂w", marks={
-            (m, n): "+" for m in range(step.dW.shape[0]) for n in range(step.dW.shape[1])})),
+        conv_input_panel(step, x, padding, weights=False, scale=scale, lang=lang),
+        panel(say("conv.dw_adds", lang, k=step.k, dy=dy_name, grad=_paren(step.grad)),
+              matrix_table(step.dw_add, "∂L/∂w", scale=scale)),
+        panel(say("conv.running_dw", lang), matrix_table(step.dW, "∂L/∂w", marks={
+            (m, n): "+" for m in range(step.dW.shape[0]) for n in range(step.dW.shape[1])},
+            scale=scale)),
     )
 
 
-def conv_db_panel(step, shared):
+def conv_db_panel(step, shared, scale=None, lang="en"):
     """Running ∂L/∂b: one number (shared bias) or one per output position."""
     if shared:
-        body = matrix_table(np.array([[step.db]]), "∂L/∂b", labels=False)
-        return panel("Running ∂L/∂b (shared bias)", body,
-                     "= the sum of every ∂L/∂y<sub>ij</sub> seen so far")
+        body = matrix_table(np.array([[step.db]]), "∂L/∂b", labels=False, scale=scale)
+        return panel(say("conv.running_db_shared", lang), body, say("conv.db_shared_caption", lang))
     at = (step.i, step.j)
-    body = matrix_table(step.db, "∂L/∂b", classes={at: "cv-new"}, marks={at: "+"})
-    return panel("Running ∂L/∂b (one bias per position)", body,
+    body = matrix_table(step.db, "∂L/∂b", classes={at: "cv-new"}, marks={at: "+"}, scale=scale)
+    return panel(say("conv.running_db_position", lang), body,
                  "∂L/∂b<sub>ij</sub> = ∂L/∂y<sub>ij</sub>")
 
 
-def matrix_form_panels(padded_dy, rotated_w, dx, kernel_shape, stride=1):
+def matrix_form_panels(padded_dy, rotated_w, dx, kernel_shape, stride=1, scale=None, lang="en"):
     """Side by side: zero-padded ∂L/∂Y  ⋆  rot180(W)  =  ∂L/∂X (the full convolution)."""
     kh, kw = kernel_shape
     pad_cells = {(r, c): "cv-pad" for r in range(padded_dy.shape[0]) for c in range(padded_dy.shape[1])
                  if not (kh - 1 <= r < padded_dy.shape[0] - kh + 1 and kw - 1 <= c < padded_dy.shape[1] - kw + 1)}
-    what = "∂L/∂Y, zeros inserted (stride) and" if stride not in (1, (1, 1)) else "∂L/∂Y"
+    padded = "matrixform.padded_strided" if stride not in (1, (1, 1)) else "matrixform.padded"
     rot = np.asarray(rotated_w)
-    rot_notes = {(m, n): "was " + _name_html("w", kh - 1 - m, kw - 1 - n)
+    rot_notes = {(m, n): say("matrixform.was", lang, w=_name_html("w", kh - 1 - m, kw - 1 - n))
                  for m in range(rot.shape[0]) for n in range(rot.shape[1])}
     op = '<div class="cv-panel" style="font-size:2.2em;font-weight:700;padding-top:1.4em">{}</div>'
     return row(
-        panel(f"{what} padded with {kh - 1}/{kw - 1} zeros",
-              matrix_table(padded_dy, "d", classes=pad_cells, labels=False),
-              "dotted grey = zeros added around ∂L/∂Y"),
+        panel(say(padded, lang, rows=kh - 1, cols=kw - 1),
+              matrix_table(padded_dy, "d", classes=pad_cells, labels=False, scale=scale),
+              say("matrixform.caption", lang)),
         op.format("⋆"),
-        panel("W rotated by 180°", matrix_table(rot, "rot", notes=rot_notes, labels=False)),
+        panel(say("matrixform.rotated", lang), matrix_table(rot, "rot", notes=rot_notes, labels=False,
+                                                scale=scale)),
         op.format("="),
-        panel("∂L/∂X", matrix_table(dx, "∂L/∂x")),
+        panel("∂L/∂X", matrix_table(dx, "∂L/∂x", scale=scale)),
     )
 
 
-def gradient_check_panels(report, threshold=1e-7):
+def gradient_check_panels(report, threshold=1e-7, scale=None, lang="en"):
     """Analytic against finite-difference gradients for each argument, with a verdict.
 
     report : {"x": (analytic, numerical, relative_error), ...} (gradcheck.conv_layer_check)
+    scale : the colour scale of the grids (None: no fill; a scale adds its legend)
     """
     blocks = []
     for name, (analytic, numeric, error) in report.items():
         ok = error < threshold
-        verdict = (f"relative error {'<' if ok else '≥'} {threshold:.0e} "
-                   f"{'✔ agree' if ok else '✘ DISAGREE'}")
-        grid = lambda a: matrix_table(np.atleast_2d(a), f"∂L/∂{name}", labels=np.ndim(a) > 0)
+        verdict = say("gradcheck.agree" if ok else "gradcheck.disagree", lang,
+                      threshold=f"{threshold:.0e}")
+        grid = lambda a: matrix_table(np.atleast_2d(a), f"∂L/∂{name}", labels=np.ndim(a) > 0,
+                                      scale=scale)
         blocks.append(panel(
             f"∂L/∂{name.upper() if name != 'b' else 'b'}",
-            f'<div class="cv-row">{panel("backward pass", grid(analytic))}'
-            f'{panel("finite differences", grid(numeric))}</div>',
+            f'<div class="cv-row">{panel(say("gradcheck.backward", lang), grid(analytic))}'
+            f'{panel(say("gradcheck.numeric", lang), grid(numeric))}</div>',
             f"<b>{verdict}</b>"))
-    return row(*blocks)
+    return row(*blocks) + (colour.legend_html(scale, lang) if scale is not None else "")

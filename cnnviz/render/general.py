@@ -2,7 +2,7 @@
 
 No widgets, no callbacks, no math: the numbers come in from ``cnnviz.geometry`` / ``steps`` /
 ``ops``. Grids are compact tables (``grid``): numbers only, the row and column numbers of the
-input in the margins, every cell with ``data-cell`` and ``data-value`` so that
+input in the margins, every cell named in ``data-cell`` so that
 ``views.shown_tables`` reads a view back.
 
 An explorer's stepped picture draws per step only what changes (``*_step`` functions: the
@@ -13,13 +13,15 @@ the stylesheet unless ``styled=True`` (a stage carries it once).
 
 Readable when projected: the numbers are large and bold; every highlight has a second cue
 besides colour (outline style, a text marker, or a table of its own: #k first tap of window
-k, ✗ never read, ⌫ thrown away, + changed).
+k, ✗ never read, ⌫ thrown away, + changed). Given the explorer's ``scale``
+(``cnnviz.render.colour``), a grid fills each number's cell by its sign and size.
 """
 import functools
 import html
 
 import numpy as np
 
+from . import colour
 from . import conv as views
 from .conv import format_number, panel
 
@@ -62,7 +64,7 @@ def _sub(text):
 
 
 def _label(symbol, r, c):
-    """x<sub>12</sub> for 0-based (0, 1), in the seed's 1-based notation."""
+    """x<sub>12</sub> for 0-based (0, 1), in the derivation's 1-based notation."""
     return views._cell_label_html(symbol, r, c)
 
 
@@ -102,13 +104,13 @@ def _name(symbol, r, c, inside):
 
 
 def grid(values, symbol, *, offset=(0, 0), inner=None, rows=None, cols=None, classes=None,
-         marks=None, notes=None, pad_class="cv-pad", named=True):
+         marks=None, notes=None, pad_class="cv-pad", named=True, scale=None):
     """A matrix as a compact table: numbers only, row and column numbers in the margins.
 
     values : (R, C) array, all of a grid or cut out of it (a window); None: empty cells (the
         shape of a window, from ``rows`` and ``cols``)
     symbol : the entries' name, in the corner; every cell has data-cell (symbol + 1-based
-        indices, e.g. x12) and data-value (the number shown), unless ``named`` is False
+        indices, e.g. x12), unless ``named`` is False
     offset : (p_r, p_c), the zero padding of a padded input; ``inner`` (H, W) the input in it
         (default: the values' shape less the padding, if any). Cells outside it are the padding:
         class ``pad_class``, named pad(r,c) in the input's 1-based coordinates (0, -1, ...
@@ -117,6 +119,8 @@ def grid(values, symbol, *, offset=(0, 0), inner=None, rows=None, cols=None, cla
         default 0, 1, ...). A window's rows and columns make a cut-out with the input's own
         numbers in its margins.
     classes, marks, notes : {(r, c) index into values: css class / short marker / note HTML}
+    scale : the explorer's colour scale (``colour.scale_for``): each number's cell filled by
+        its sign and size (``colour.with_fill``); None: no fill
 
     >>> cells = views.shown_tables(grid([[1, 2], [3, 4]], "x", rows=[2, 4], offset=(1, 1),
     ...                                 inner=(3, 1)))[0]
@@ -147,13 +151,15 @@ def grid(values, symbol, *, offset=(0, 0), inner=None, rows=None, cols=None, cla
             css = classes.get((r, c))
             if not inside and pad_class:
                 css = f"{css} {pad_class}" if css else pad_class
+            if scale is not None and v is not None:
+                css = colour.with_fill(css, v, scale)
             cell = "<td class='" + css + "'" if css else "<td"
             if v is None:
                 out.append(cell + "></td>")
                 continue
             shown = _shown(v)
             if named:
-                cell += f' data-cell="{_name(symbol, rr, cc, inside)}" data-value="{shown}"'
+                cell += f' data-cell="{_name(symbol, rr, cc, inside)}"'
             mark = (f"<span class='cv-mark'>{html.escape(marks[(r, c)])}</span>"
                     if (r, c) in marks else "")
             note = f"<div class='cv-note'>{notes[(r, c)]}</div>" if (r, c) in notes else ""
@@ -292,12 +298,14 @@ def shapes_line(x_shape, w_shape, b_shape, y_shape):
             f"C·KH·KW = {c}·{kh}·{kw} = {c * kh * kw} products, then one bias.</div></div>")
 
 
-def channel_overview(x_n, w_f, maps, bias, y, n, f, padding=(0, 0), named=True, styled=True):
+def channel_overview(x_n, w_f, maps, bias, y, n, f, padding=(0, 0), named=True, styled=True,
+                     scale=None):
     """What every step shares: for each input channel c, X[n, c] (zero-padded) ⋆ W[f, c] =
     Z⁽ᶜ⁾, and Y[n, f] = Z⁽¹⁾ + … + b_f. n, f, c are 0-based, printed 1-based.
 
     x_n (C, H, W), w_f (C, KH, KW), maps (C, HO, WO), bias b_f, y (HO, WO) the op's output.
     ``named=False``: only the cells of Y are named (the others' numbers are shown all the same).
+    ``scale``: the colour scale of every grid (None: no fill), as in the views below.
     """
     x_n = np.asarray(x_n, dtype=float)
     xp = np.pad(x_n, ((0, 0), (padding[0],) * 2, (padding[1],) * 2))
@@ -306,16 +314,18 @@ def channel_overview(x_n, w_f, maps, bias, y, n, f, padding=(0, 0), named=True, 
         columns.append(
             '<div class="cv-panel"><div class="cv-stack">'
             + panel(f"channel {c + 1}: X[n={n + 1}, c={c + 1}]",
-                    grid(x_c, "x", offset=padding, inner=x_n.shape[1:], named=named))
-            + _op("⋆") + panel(f"W[f={f + 1}, c={c + 1}]", grid(w_fc, "w", named=named))
-            + _op("=") + panel(f"Z<sup>({c + 1})</sup>", grid(z, "z", named=named))
+                    grid(x_c, "x", offset=padding, inner=x_n.shape[1:], named=named,
+                         scale=scale))
+            + _op("⋆") + panel(f"W[f={f + 1}, c={c + 1}]",
+                               grid(w_fc, "w", named=named, scale=scale))
+            + _op("=") + panel(f"Z<sup>({c + 1})</sup>", grid(z, "z", named=named, scale=scale))
             + "</div></div>")
     total = panel(f"Y[n={n + 1}, f={f + 1}] = Z<sup>(1)</sup> + … + b{_sub(f + 1)}",
-                  grid(y, "y"), f"b{_sub(f + 1)} = {html.escape(number_text(bias))}")
+                  grid(y, "y", scale=scale), f"b{_sub(f + 1)} = {html.escape(number_text(bias))}")
     return view_row(*columns, total, compact=True, styled=styled)
 
 
-def channel_step(x_padded, maps, bias, y, f, step, padding=(0, 0), windows=True):
+def channel_step(x_padded, maps, bias, y, f, step, padding=(0, 0), windows=True, scale=None):
     """A step's frame for output position (i, j): (``windows``) the window cut out of every
     channel X[n, c], then y_ij = z⁽¹⁾_ij + … + z⁽ᶜ⁾_ij + b_f, line by line, and where the
     window is in words.
@@ -329,7 +339,7 @@ def channel_step(x_padded, maps, bias, y, f, step, padding=(0, 0), windows=True)
     shown = _shown(y[i, j])
     lines.append(f"<tr><td>+ b{_sub(f + 1)}</td><td>{_shown(bias)}</td></tr>"
                  f"<tr><td><b>= {_label('y', i, j)}</b></td>"
-                 f'<td data-cell="{views.cell_name("y", i, j)}" data-value="{shown}"><b>{shown}</b>'
+                 f'<td data-cell="{views.cell_name("y", i, j)}"><b>{shown}</b>'
                  "</td></tr>")
     where = f"rows {_span(np.add(step.rows, 1))}, columns {_span(np.add(step.cols, 1))}"
     parts = []
@@ -338,7 +348,7 @@ def channel_step(x_padded, maps, bias, y, f, step, padding=(0, 0), windows=True)
         rows = [int(r) + padding[0] for r in step.rows]
         cols = [int(c) + padding[1] for c in step.cols]
         parts = [_panel(f"c={c + 1}", grid(_cut(xc, rows, cols), "x", offset=padding, inner=shape,
-                                           rows=rows, cols=cols))
+                                           rows=rows, cols=cols, scale=scale))
                  for c, xc in enumerate(x_padded)]
         parts.append(_ARROW)
     total = f"window: {where}<table class=\"cv-sum\">{''.join(lines)}</table>"
@@ -347,7 +357,7 @@ def channel_step(x_padded, maps, bias, y, f, step, padding=(0, 0), windows=True)
     return _frame(*parts, f"<div class='cv-panel'>{total}</div>")
 
 
-def batch_panel(all_y, n, f, named=True, styled=True):
+def batch_panel(all_y, n, f, named=True, styled=True, scale=None):
     """Every Y[n, f] of the batch (images as rows, output channels as columns); the one taken
     apart above is outlined and marked ▶. ``named=False``: only its cells are named (the
     others' numbers are shown all the same)."""
@@ -357,7 +367,7 @@ def batch_panel(all_y, n, f, named=True, styled=True):
         for ff in range(all_y.shape[1]):
             chosen = (nn, ff) == (n, f)
             title = f"{'▶ ' if chosen else ''}Y[n={nn + 1}, f={ff + 1}]"
-            table = grid(all_y[nn, ff], "y", named=named or chosen)
+            table = grid(all_y[nn, ff], "y", named=named or chosen, scale=scale)
             cells.append(f'<div class="cv-panel{" cv-sel" if chosen else ""}">'
                          f'{panel(title, table)}</div>')
         blocks.append(panel(f"image {nn + 1}", f'<div class="cv-row">{"".join(cells)}</div>'))
@@ -371,7 +381,7 @@ def _dy_line(step):
     """∂L/∂y_ij = its value, the gradient a step sends back."""
     shown = _shown(step.grad)
     return (f'<table class="cv-sum"><tr><td>&part;L/&part;{_label("y", step.i, step.j)} =</td>'
-            f'<td data-cell="∂L/∂{views.cell_name("y", step.i, step.j)}" data-value="{shown}">'
+            f'<td data-cell="∂L/∂{views.cell_name("y", step.i, step.j)}">'
             f"<b>{shown}</b></td></tr></table>")
 
 
@@ -382,7 +392,7 @@ def _border_marks(shape, padding, mark="⌫"):
             if not (pr <= r < pr + h and pc <= c < pc + w)}
 
 
-def strided_dx_overview(dy, last, x_shape, padding, styled=True):
+def strided_dx_overview(dy, last, x_shape, padding, styled=True, scale=None):
     """What every step of the ∂L/∂X scatter shares: ∂L/∂Y as given, and ∂L/∂X on the padded
     grid once every step has added its part (under each number: how many windows add to it;
     the border, marked ⌫, is the gradient of the padding zeros: the layer drops it).
@@ -398,16 +408,16 @@ def strided_dx_overview(dy, last, x_shape, padding, styled=True):
         else:
             notes[cell] = f"{int(total)} window{'s' if total != 1 else ''}"
     return view_row(
-        panel("∂L/∂Y (given)", grid(dy, "∂L/∂y"), "each step sends one of these back"),
+        panel("∂L/∂Y (given)", grid(dy, "∂L/∂y", scale=scale), "each step sends one of these back"),
         panel("∂L/∂X after every step, on the padded grid",
               grid(last.dX, "x", offset=padding, inner=x_shape, classes=classes,
-                   marks=_border_marks(x_shape, padding), notes=notes),
+                   marks=_border_marks(x_shape, padding), notes=notes, scale=scale),
               "Under each number: how many windows add to it. Margins: the rows and columns of "
               "x (dotted grey = padding). ⌫ = gradient of a padding zero: the layer drops it."),
         compact=True, styled=styled)
 
 
-def strided_dx_step(step, x_shape, padding, added=True):
+def strided_dx_step(step, x_shape, padding, added=True, scale=None):
     """A step's frame of the ∂L/∂X scatter, on the window of y_ij only (nothing else changes):
     ∂L/∂y_ij; if ``added``, what it adds there (∂L/∂y_ij · W) and under each running total
     the windows added so far, of all that read the cell; the running ∂L/∂X of those cells,
@@ -416,7 +426,7 @@ def strided_dx_step(step, x_shape, padding, added=True):
     step : a ``ConvBackwardStep`` of ``geometry.padded_backward_steps`` (padded coordinates).
     """
     rows, cols = step.rows, step.cols
-    where = dict(offset=padding, inner=x_shape, rows=step.rows, cols=step.cols)
+    where = dict(offset=padding, inner=x_shape, rows=step.rows, cols=step.cols, scale=scale)
     parts = [_dy_line(step)]
     notes = {}
     if added:
@@ -431,34 +441,34 @@ def strided_dx_step(step, x_shape, padding, added=True):
     return _frame(*parts)
 
 
-def strided_dw_overview(x, padding, last, styled=True):
+def strided_dw_overview(x, padding, last, styled=True, scale=None):
     """What every step of ∂L/∂W shares: X zero-padded (the windows' numbers), and ∂L/∂W once
     every step has added ∂L/∂y_ij · window."""
     x = np.asarray(x, dtype=float)
     xp = np.pad(x, ((padding[0],) * 2, (padding[1],) * 2))
     return view_row(
-        panel("X, zero-padded", grid(xp, "x", offset=padding, inner=x.shape),
+        panel("X, zero-padded", grid(xp, "x", offset=padding, inner=x.shape, scale=scale),
               "Margins: the rows and columns of x; dotted grey = padding"),
-        panel("∂L/∂W after every step", grid(last.dW, "∂L/∂w")),
+        panel("∂L/∂W after every step", grid(last.dW, "∂L/∂w", scale=scale)),
         compact=True, styled=styled)
 
 
-def strided_dw_step(step, x_shape, padding, added=True):
+def strided_dw_step(step, x_shape, padding, added=True, scale=None):
     """A step's frame of ∂L/∂W: ∂L/∂y_ij · the window of X (cut out of the padded grid) =
     what it adds (if ``added``), and the running ∂L/∂W (every entry changes).
 
     step : a ``ConvBackwardStep`` of ``geometry.padded_backward_steps`` (padded coordinates).
     """
     window = grid(step.window, "x", offset=padding, inner=x_shape, rows=step.rows,
-                  cols=step.cols)
+                  cols=step.cols, scale=scale)
     parts = [_dy_line(step), _op("·"), _panel("window", window)]
     if added:
-        parts += [_op("="), _panel("adds", grid(step.dw_add, "∂L/∂w"))]
-    parts += [_ARROW, _panel("running &part;L/&part;W", grid(step.dW, "∂L/∂w"))]
+        parts += [_op("="), _panel("adds", grid(step.dw_add, "∂L/∂w", scale=scale))]
+    parts += [_ARROW, _panel("running &part;L/&part;W", grid(step.dW, "∂L/∂w", scale=scale))]
     return _frame(*parts)
 
 
-def full_convolution_panels(two, kernel_shape, stride, padding, styled=True):
+def full_convolution_panels(two, kernel_shape, stride, padding, styled=True, scale=None):
     """∂L/∂Y with zeros inserted and a border ⋆ rot180(W) = the padded grid's gradient, then
     the border cropped: ∂L/∂X, with the verdict against the backward pass.
 
@@ -478,13 +488,13 @@ def full_convolution_panels(two, kernel_shape, stride, padding, styled=True):
                 classes[(r, c)] = "cv-ins"
             else:
                 notes[(r, c)] = f"∂L/∂{_label('y', rr // sr, cc // sc)}"
-    spread = grid(two.padded, "d", classes=classes, notes=notes)
+    spread = grid(two.padded, "d", classes=classes, notes=notes, scale=scale)
     rot_notes = {(m, n): "was " + _label("w", kh - 1 - m, kw - 1 - n)
                  for m in range(kh) for n in range(kw)}
-    rotated = grid(two.rotated, "rot", notes=rot_notes)
+    rotated = grid(two.rotated, "rot", notes=rot_notes, scale=scale)
     full = grid(two.full, "x", offset=padding, inner=two.dx_full.shape,
-                marks=_border_marks(two.dx_full.shape, padding))
-    dx = grid(two.dx_full, "∂L/∂x")
+                marks=_border_marks(two.dx_full.shape, padding), scale=scale)
+    dx = grid(two.dx_full, "∂L/∂x", scale=scale)
     if (sr, sc) == (1, 1):
         inserted = "stride 1, no zeros inserted"
     elif sr == sc:

@@ -1,14 +1,16 @@
 """Pictures for the end-to-end notebook: matrices as HTML tables, and small matplotlib figures.
 
 * ``matrices`` shows named arrays side by side with ``cnnviz.views`` (large readable tables,
-  each cell carrying ``data-cell`` / ``data-value``); its plain-text form lists the same numbers.
+  each cell named in ``data-cell``); its plain-text form lists the same numbers. Each such
+  output carries the rules of the views' stylesheet that it uses, and no others.
 * ``pool_backward_view`` shows, for every pool window Y'_k, the window, its mask M_k and the
-  local gradient dL/dp_ij * M_k of a ``cnnviz.chain.ChainRecord``.
+  local gradient dL/dz_ij * M_k of a ``cnnviz.chain.ChainRecord``.
 * ``loss_curve``, ``kernels`` and ``digits`` return a ``matplotlib.figure.Figure`` (small, 80 dpi),
   made without pyplot: no global figure state and no rcParams change. Matplotlib is imported
   only when one of them is called.
 """
 import html
+import re
 
 import numpy as np
 
@@ -32,6 +34,36 @@ class Shown:
         return self.text
 
 
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CLASS_ATTRIBUTE = re.compile(r"""class=["']([^"']*)["']""")
+
+
+def _rules():
+    """(selectors, [classes of each selector], declarations) of every rule of the views' CSS."""
+    css = re.sub(r"/\*.*?\*/", "", views.CSS, flags=re.S)
+    return [(" ".join(selectors.split()), [re.findall(r"\.([\w-]+)", s) for s in selectors.split(",")],
+             " ".join(body.split())) for selectors, body in _RULE.findall(css)]
+
+
+def _styled(view_html):
+    """A view with only the rules of the views' stylesheet that it uses, written compactly.
+
+    A notebook shows many of these outputs, each standing alone: a rule is kept when every class
+    of one of its selectors appears in the view (the others could match nothing in it).
+
+    >>> shown = _styled('<div class="cnnviz-view"><div class="cv-title">W</div></div>')
+    >>> ".cv-title{" in shown and ".cv-row" not in shown and shown.count("<style>") == 1
+    True
+    """
+    body = view_html.replace(views.STYLE, "")
+    if "@" in views.CSS:  # an at-rule (@media ...) nests rules: keep the stylesheet whole
+        return views.STYLE + body
+    used = {name for names in _CLASS_ATTRIBUTE.findall(body) for name in names.split()}
+    kept = [f"{selectors}{{{declarations}}}" for selectors, classes, declarations in _rules()
+            if any(all(name in used for name in names) for names in classes)]
+    return f"<style>{''.join(kept)}</style>{body}"
+
+
 def _plain(title, values):
     """A title and the numbers as a student would write them, right-aligned in columns."""
     cells = [[views.format_number(v) for v in row] for row in np.atleast_2d(values)]
@@ -48,8 +80,8 @@ def _strip_tags(text):
 def matrices(*items):
     """Arrays side by side: each item is (title, values, symbol) or (title, values, symbol, caption).
 
-    values : 2-D (a number is shown as 1x1);  symbol : seed notation of its entries ('x', '∂L/∂y'),
-    or None for a matrix whose entries have no name of their own (no labels in the cells)
+    values : 2-D (a number is shown as 1x1);  symbol : the derivation's notation of its entries
+    ('x', '∂L/∂y'), or None for a matrix whose entries have no name of their own (no labels)
 
     >>> matrices(("W", [[1, -1], [2, 0]], "w"))
     W
@@ -63,45 +95,44 @@ def matrices(*items):
         table = views.matrix_table(values, symbol or "", labels=symbol is not None)
         panels.append(views.panel(title, table, caption))
         texts.append(_plain(_strip_tags(title), values))
-    return Shown(views.row(*panels), "\n".join(texts))
+    return Shown(_styled(views.row(*panels)), "\n".join(texts))
 
 
 def pool_backward_view(record):
-    """For every window Y'_k of the chain's pool: the window (max outlined), M_k, dL/dp_ij * M_k.
+    """For every window Y'_k of the chain's pool: the window (max outlined), M_k, dL/dz_ij * M_k.
 
     record : a 2-D ``cnnviz.chain.ChainRecord``. Window cells are labelled with their names
     in Y (y11, y22, ...), so you can see where each local gradient will be added.
     """
-    windows, masks, dp = record.windows, record.masks, record.dp
+    windows, masks, dz = record.windows, record.masks, record.dz
     if windows.ndim != 4:
         raise ValueError("pool_backward_view shows the 2-D case (one image, one channel)")
-    ph, pw = windows.shape[:2]
+    zh, zw = windows.shape[:2]
     stride = record.pool_stride
     rows, texts = [], []
-    for i in range(ph):
-        for j in range(pw):
-            k = i * pw + j + 1
-            window, mask, grad = windows[i, j], masks[i, j], dp[i, j]
+    for i in range(zh):
+        for j in range(zw):
+            k = i * zw + j + 1
+            window, mask, grad = windows[i, j], masks[i, j], dz[i, j]
             winners = [tuple(int(v) for v in at) for at in np.argwhere(mask > 0)]  # 1 unless tied
             top = views.format_number(window.max())
             at_y = dict(row_offset=i * stride, col_offset=j * stride)  # cells named as in Y
-            p_name = f"p<sub>{i + 1}{j + 1}</sub>"
+            z_name = f"z<sub>{i + 1}{j + 1}</sub>"
             rows.append(views.row(
                 views.panel(f"Window Y'<sub>{k}</sub>",
                             views.matrix_table(window, "y", classes={at: "cv-max" for at in winners},
                                                marks={at: "max" for at in winners}, **at_y),
-                            f"max = {top} = {p_name}"),
+                            f"max = {top} = {z_name}"),
                 views.panel(f"Mask M<sub>{k}</sub>", views.matrix_table(mask, "m", labels=False),
                             "1 where the maximum sits"),
-                views.panel(f"∂L/∂{p_name} · M<sub>{k}</sub>",
+                views.panel(f"∂L/∂{z_name} · M<sub>{k}</sub>",
                             views.matrix_table(grad * mask, "∂L/∂y", **at_y),
                             f"= {views.format_number(grad)} · M<sub>{k}</sub>, added at the window's place"),
             ))
             names = ", ".join(f"y{r + i * stride + 1}{c + j * stride + 1}" for r, c in winners)
             texts.append(f"Y'{k}: max {top} at {names}; local gradient {views.format_number(grad)} * M{k}")
-    # one stylesheet is enough: drop the copies that views.row puts before every later row
-    body = rows[0] + "".join(row_html.removeprefix(views.STYLE) for row_html in rows[1:])
-    return Shown(body, "\n".join(texts))
+    # one stylesheet is enough (and only its rules these rows use)
+    return Shown(_styled("".join(rows)), "\n".join(texts))
 
 
 def _figure(width, height):
@@ -151,7 +182,8 @@ def kernels(w, title="learned 3×3 kernels"):
 
 
 def digits(images, labels, count=10):
-    """The first ``count`` images (N, 1, H, W) or (N, H, W) in grey, each titled with its label."""
+    """The first ``count`` images (N, 1, H_in, W_in) or (N, H_in, W_in) in grey, each titled
+    with its label."""
     images = np.asarray(images, dtype=float)
     images = images[:, 0] if images.ndim == 4 else images
     fig = _figure(0.8 * count, 1.1)

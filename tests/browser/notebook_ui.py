@@ -42,6 +42,12 @@ EXPLORERS = {
     "output-size": ("cnnviz.OutputSizeExplorer()", "kernel"),
     "multichannel": ("cnnviz.MultiChannelExplorer()", "w11"),
     "strided-backward": ("cnnviz.StridedBackwardExplorer()", "dy11"),
+    "feature-maps": ("cnnviz.FeatureMapExplorer()", "w11"),
+    "matrix-form": ("cnnviz.MatrixFormExplorer()", "w12"),
+    "learn-kernel": ("cnnviz.LearnKernelExplorer()", "rate"),
+    "pool-forward-average": ("cnnviz.PoolForwardExplorer(mode='average')", "x22"),
+    "pool-backward-average": ("cnnviz.PoolBackwardExplorer(mode='average')", "dy11"),
+    "chain": ("cnnviz.ChainExplorer()", "dz11"),
 }
 # Generous: a 2-core machine running Lab, a kernel and Chromium at once.
 TIMEOUT_S = 60

@@ -24,6 +24,8 @@ import re
 
 import pytest
 
+from cnnviz.explorers.stage import unpack_frames
+from cnnviz.render import conv as views
 from conftest import new_page
 from lab import NOTEBOOKS
 from notebook_ui import (
@@ -44,6 +46,9 @@ from notebook_ui import (
 )
 
 NOTEBOOK_NAMES = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+# The Chinese edition (notebooks/zh/): at least 01 and 04 open in JupyterLab like the English ones.
+ZH_NAMES = ["zh/01_conv_forward.ipynb", "zh/04_maxpool_backward.ipynb"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
 CHANGE_TIMEOUT = 20  # s for the kernel to answer a slider key (a busy 2-core machine)
 PLAY_S = 3
 MIN_CONTRAST = 4.5
@@ -58,6 +63,9 @@ BAD_SETTINGS = {
     "pool-windows": ("sliders", [("size", "ArrowRight", 5)]),
     # padding 1 -> 0, then H 5 -> 1 under a 3x3 kernel
     "output-size": ("sliders", [("padding", "ArrowLeft", 1), ("height", "ArrowLeft", 4)]),
+    "matrix-form": ("code", "cnnviz.MatrixFormExplorer(w=[[1, 2], [3, 4], [5, 6], [7, 8]])"),
+    "learn-kernel": ("code", "cnnviz.LearnKernelExplorer(rate=-0.5)"),
+    "chain": ("code", "cnnviz.ChainExplorer(dz=[[1]])"),
 }
 SCRATCH = "_explorers.ipynb"
 
@@ -92,9 +100,9 @@ def _save_screenshot(ui, artifacts, name):
 
 
 # --- the committed notebooks ----------------------------------------------------------------------
-@pytest.mark.parametrize("name", NOTEBOOK_NAMES, ids=lambda n: n.removesuffix(".ipynb"))
+@pytest.mark.parametrize("name", NOTEBOOK_NAMES + ZH_NAMES, ids=lambda n: n.removesuffix(".ipynb"))
 def test_notebook_runs_clean(name, page, lab, artifacts):
-    stem = name.removesuffix(".ipynb")
+    stem = name.removesuffix(".ipynb").replace("/", "-")
     for old in artifacts.glob(f"{stem}*.png"):
         old.unlink()
     ui = NotebookUI(page, lab, name).open()
@@ -108,6 +116,13 @@ def test_notebook_runs_clean(name, page, lab, artifacts):
                                    && !s.querySelector('.cnnviz-stage-error').textContent.trim())
                 .map(([i]) => i)""", STAGE)
         assert not empty, f"{name}: stage(s) {empty} show neither a frame nor a message"
+        if name.startswith("zh/"):  # the explorers speak the notebook's language
+            words = page.evaluate(
+                """sel => [...document.querySelectorAll(sel)].map((s) => [
+                    s.querySelector('.cnnviz-stage-play').textContent,
+                    s.querySelector('.cnnviz-stage-frame').textContent])""", STAGE)
+            assert words and all(CJK.search(play) and CJK.search(frame) for play, frame in words), \
+                f"{name}: a stage without Chinese labels: {words[:2]}"
         logged = ui.callback_log()
         assert not logged, f"{name}: a widget callback wrote to the Log Console:\n" + "\n---\n".join(logged)
         ui.screenshot(artifacts / f"{stem}.png")
@@ -116,7 +131,7 @@ def test_notebook_runs_clean(name, page, lab, artifacts):
         raise
 
 
-@pytest.mark.parametrize("name", ["01_conv_forward.ipynb", "04_maxpool_backward.ipynb"])
+@pytest.mark.parametrize("name", ["01_conv_forward.ipynb", "04_maxpool_backward.ipynb", *ZH_NAMES])
 def test_notebook_shows_its_explorers_before_anything_runs(name, page, lab):
     """Opened and not run, a notebook shows its explorers from the widget state it saved (the
     state leaves out traits at their defaults): every stage plays, every slider shows its value.
@@ -126,7 +141,7 @@ def test_notebook_shows_its_explorers_before_anything_runs(name, page, lab):
     ui = NotebookUI(page, lab, name).open()
     nb = json.loads((lab.root / name).read_text(encoding="utf-8"))
     saved = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    stages = [m["state"] for m in saved.values()
+    stages = [{**m["state"], "frames": unpack_frames(m["state"]["frames"])} for m in saved.values()
               if "cnnviz-stage-widget" in m["state"].get("_dom_classes", [])]
     first = stepping_stage(page.locator(".jp-NotebookPanel"))
     assert first is not None and stages, f"{name}: no saved explorer is shown"
@@ -135,7 +150,7 @@ def test_notebook_shows_its_explorers_before_anything_runs(name, page, lab):
     ui.show(first)
 
     def numbers(frame):  # the numbers a frame shows (the browser rewrites its HTML a little)
-        return re.findall(r'data-cell="([^"]*)" data-value="([^"]*)"', frame)
+        return [sorted(table.items()) for table in views.shown_tables(frame)]
     shown = numbers(stage_state(first)["frame"])
     matching = [s for s in stages if len(s["frames"]) > 1 and numbers(s["frames"][0]) == shown]
     assert shown and matching, f"{name}: the stage shows no saved stage's first frame"

@@ -11,7 +11,8 @@ a file:// URL is blocked and recorded; then, for every page:
     focused stage, the step buttons) and scrubs (the range input), and the frame shown is
     the frame of its step;
 and the index page links every notebook, in order, under its title, and then the derivation
-page (notebooks/derivation.md), which shows no $ either.
+page (notebooks/derivation.md), which shows no $ either; it links the Chinese edition's index
+(site/zh/index.html), which links every Chinese page, whose pages pass the same checks.
 """
 import html
 import importlib.util
@@ -26,6 +27,8 @@ SITE_PY = ROOT / "tools" / "site.py"
 VIEWPORT = {"width": 1300, "height": 1000}
 PLAY_TIMEOUT = 8_000  # ms for a playing stage to move on (the fast speed steps every 0.4 s)
 COMMITTED = sorted(p.stem for p in NOTEBOOKS.iterdir() if re.match(r"^\d\d_.+\.ipynb$", p.name))
+# The Chinese edition (notebooks/zh/ -> site/zh/, its own index linked from site/index.html).
+COMMITTED_ZH = sorted(p.stem for p in (NOTEBOOKS / "zh").glob("[0-9][0-9]_*.ipynb"))
 SCRATCH = ["01_scratch", "02_other"]
 
 
@@ -118,7 +121,10 @@ STAGE_STATE = """(root) => {
   const saved = (window.cnnvizSiteTest ??= new Map());
   if (!saved.has(key)) {
     const data = document.querySelector(`[data-cnnviz-stage-data="${key}"]`);
-    saved.set(key, JSON.parse(data.textContent));
+    const state = JSON.parse(data.textContent);  // frames packed: pieces, and their numbers
+    const pieces = state.frames.pieces;
+    state.frames = state.frames.frames.map((f) => f.split(' ').map((n) => pieces[Number(n)]).join(''));
+    saved.set(key, state);
   }
   const state = saved.get(key);
   const step = Number(root.dataset.step);
@@ -365,3 +371,39 @@ def test_cli_builds_the_default_layout(tmp_path):
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'href="01_one.html"' in index and "<math" in index
     assert "01_one.html" in done.stdout
+
+
+# --- the Chinese edition ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", COMMITTED_ZH)
+def test_zh_page_offline_plays(browser, committed_site, name):
+    out, _ = committed_site
+    stages, played = check_page(browser, out / "zh" / f"{name}.html")
+    assert stages >= 1
+
+
+def test_index_links_the_chinese_edition(browser, committed_site):
+    if not COMMITTED_ZH:
+        pytest.skip("no Chinese notebooks committed")
+    out, _ = committed_site
+    context, page, outside, errors = open_offline(browser, out / "index.html")
+    try:
+        page.locator('.cnnviz-site-edition a[href="zh/index.html"]').click()
+        page.wait_for_url((out / "zh" / "index.html").as_uri())
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        links = page.locator("ol.cnnviz-site-notebooks a")
+        assert [links.nth(i).get_attribute("href") for i in range(links.count())] == \
+            [f"{name}.html" for name in COMMITTED_ZH]
+        for i, name in enumerate(COMMITTED_ZH):
+            text = links.nth(i).inner_text().strip()
+            links.nth(i).click()
+            page.wait_for_url((out / "zh" / f"{name}.html").as_uri())
+            heading = page.locator(".jp-MarkdownOutput :is(h1, h2, h3, h4, h5, h6)").first
+            assert text and text == heading.inner_text().replace("¶", "").strip()
+            assert page.locator("html").get_attribute("lang") == "zh-CN"
+            page.go_back()
+            page.wait_for_url((out / "zh" / "index.html").as_uri())
+        assert not outside and not errors, (outside, errors)
+    finally:
+        context.close()

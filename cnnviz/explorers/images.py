@@ -1,0 +1,104 @@
+"""Feature maps of a real image: classic kernels side by side with the student's own, live.
+
+A test drives it without a browser::
+
+    ex = FeatureMapExplorer()
+    ex.w_editor.slider(0, 0).value = -1    # w11 of your kernel
+    ex.stage.frame                         # the HTML the student sees: the image and every map
+
+No math here: the maps come from ``cnnviz.derivation.images``, the pictures from
+``cnnviz.render.images``.
+
+>>> ex = FeatureMapExplorer()
+>>> [m.name for m in ex.maps][-1], ex.maps[-1].y.shape
+('your kernel', (7, 7))
+>>> ex.w = [[0, 0], [0, 1]]                # picks x_(i+1)(j+1): the image, one pixel off
+>>> bool((ex.maps[-1].y == ex.image[1:, 1:]).all())
+True
+"""
+import ipywidgets as widgets
+import numpy as np
+
+from ..derivation import images
+from ..render import images as image_views
+from .base import Explorer, MatrixEditor, Section, number_text
+from .stage import frame_html
+
+__all__ = ["FeatureMapExplorer"]
+
+YOURS = "your kernel"
+
+
+def _matrix_text(a):
+    return "[" + "; ".join(" ".join(number_text(v) for v in r) for r in np.atleast_2d(a)) + "]"
+
+
+class FeatureMapExplorer(Explorer):
+    """An image (or a stack of them, picked by a slider) and its feature maps, one per kernel:
+    the classic ones (``cnnviz.derivation.images.KERNELS`` unless ``kernels`` is given) and
+    yours, a 2×2 W on sliders (start: ``w``, a diagonal edge by default).
+
+    image : (H_in, W_in), or (N, H_in, W_in) for N images; default an 8×8 hand-drawn 7.
+    """
+
+    def __init__(self, image=None, w=None, kernels=None, low=-3, high=3):
+        super().__init__()
+        stack = images.sample_image() if image is None else np.asarray(image, dtype=float)
+        if stack.ndim == 2:
+            stack = stack[None]
+        if stack.ndim != 3 or 0 in stack.shape:
+            raise ValueError(f"image must be one image (H_in, W_in) or a stack (N, H_in, W_in), "
+                             f"got shape {stack.shape}")
+        if not np.isfinite(stack).all():
+            raise ValueError("image must hold finite numbers only (no NaN or infinity)")
+        self.images = stack
+        self.kernels = dict(images.KERNELS if kernels is None else kernels)
+        if YOURS in self.kernels:
+            raise ValueError(f"{YOURS!r} is the name of the kernel on the sliders; rename yours")
+        self.w_editor = MatrixEditor([[1, 0], [0, -1]] if w is None else w, "w", "W (your kernel)",
+                                     low, high, css_class="cnnviz-editor-w")
+        self.w_editor.on_change(self.refresh)
+        controls = [self.w_editor]
+        self.index = None
+        if len(stack) > 1:
+            self.index = widgets.IntSlider(value=0, min=0, max=len(stack) - 1, description="image",
+                                           layout=widgets.Layout(width="320px"))
+            self.index.add_class("cnnviz-slider-image")
+            self.index.observe(self.refresh, names="value")
+            controls.insert(0, self.index)
+        self.maps = []
+        self.stage = self.new_stage(css_class="cnnviz-feature-maps-stage")
+        self.root = Section(self, [widgets.VBox(controls)], [self.stage], "feature maps",
+                            "cnnviz-feature-maps")
+        self._recompute()  # a kernel that does not fit is the caller's error: raise it here
+        self.refresh()
+
+    # --- state --------------------------------------------------------------------------
+    @property
+    def image(self):
+        """The image shown (H_in, W_in)."""
+        return self.images[0 if self.index is None else self.index.value]
+
+    @property
+    def w(self):
+        return self.w_editor.value
+
+    @w.setter
+    def w(self, values):
+        self.w_editor.value = values  # every entry checked first: a ValueError moves nothing
+
+    # --- explorer -----------------------------------------------------------------------
+    def _recompute(self):
+        self.maps = images.feature_maps(self.image, {**self.kernels, YOURS: self.w})
+
+    def _frames(self):
+        view = image_views.feature_maps_view(self.image, self.maps, yours=YOURS)
+        number = "" if self.index is None else f" (image {self.index.value + 1} of {len(self.images)})"
+        return {self.stage: ([frame_html(view)], [f"{len(self.maps)} feature maps{number}"])}
+
+    def summary(self):
+        if self.error or not self.maps:
+            return f"FeatureMapExplorer: {self.error or 'no maps yet'}"
+        h, w = self.image.shape
+        sizes = ", ".join(f"{m.name} {m.y.shape[0]}x{m.y.shape[1]}" for m in self.maps)
+        return f"FeatureMapExplorer: image {h}x{w}, your W = {_matrix_text(self.w)}; maps: {sizes}"

@@ -1,0 +1,3 @@
+"""Catalog entries (see cnnviz.words) for the explorers of chain: {id: {"en": ..., "zh": ...}}."""
+WORDS = {
+}

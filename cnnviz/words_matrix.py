@@ -1,0 +1,3 @@
+"""Catalog entries (see cnnviz.words) for the explorers of matrix: {id: {"en": ..., "zh": ...}}."""
+WORDS = {
+}
