@@ -1,6 +1,6 @@
 """The stages in a browser: stepping costs the kernel nothing; a slider move against a bare widget.
 
-Run:  python bench/bench_browser.py [--presses N]   (needs Chromium: the Debian package ``chromium``)
+Run:  python bench/bench_browser.py [--presses N] [--only NAME ...]   (needs Chromium: the Debian package ``chromium``)
 
 One JupyterLab (tests/browser/lab.py) and one headless system Chromium. A scratch notebook
 shows each measured explorer (the conv ones: cnnviz.ConvForwardExplorer,
@@ -32,6 +32,7 @@ from pathlib import Path
 # The browser tests' helpers (start Lab, drive a notebook); bench/ and tests/ are not packages.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
+from cnnviz.explorers.stage import SPEEDS  # noqa: E402
 from lab import CHROMIUM_FLAGS, Lab, find_chromium  # noqa: E402
 from notebook_ui import (EXPLORERS, KernelTraffic, NotebookUI, slider_handle,  # noqa: E402
                          stepping_stage)
@@ -95,7 +96,7 @@ def stepping(ui, traffic, stage, presses):
     watcher = frame.evaluate(_WATCH)
     stage_watch = stage.evaluate(_WATCH)  # the events land on the stage root
     stage.locator(".cnnviz-stage-loop input").check()
-    stage.locator(".cnnviz-stage-speed").select_option(label="fast")
+    stage.locator(".cnnviz-stage-speed").select_option(str(SPEEDS["fast"]))
     traffic.wait_quiet(page)
     before = traffic.count()
     page.evaluate(_RESET, watcher)
@@ -212,7 +213,10 @@ def slider_latency(ui, cell, bare_cell, slider, presses):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--presses", type=int, default=PRESSES)
+    parser.add_argument("--only", nargs="*", choices=sorted(EXPLORERS), default=None,
+                        help="measure only these explorers (default: all)")
     args = parser.parse_args(argv)
+    explorers = {name: EXPLORERS[name] for name in (args.only or EXPLORERS)}
     chromium = find_chromium()
     if chromium is None:
         print("bench_browser: Chromium not found; install the Debian package chromium "
@@ -221,7 +225,7 @@ def main(argv=None):
     from playwright.sync_api import sync_playwright
 
     cells, where = ["import cnnviz"], {}
-    for name, (source, _) in EXPLORERS.items():
+    for name, (source, _) in explorers.items():
         where[name] = len(cells)
         cells += [source, BARE_CELL]
     results = {}
@@ -237,7 +241,7 @@ def main(argv=None):
                 traffic = KernelTraffic(page)
                 ui = NotebookUI(page, lab, notebook).open()
                 ui.run_all()
-                for name, (_, slider) in EXPLORERS.items():
+                for name, (_, slider) in explorers.items():
                     cell, bare = ui.cell(where[name]), ui.cell(where[name] + 1)
                     stage = stepping_stage(cell)
                     print(f"  {name} ...", file=sys.stderr, flush=True)

@@ -231,52 +231,9 @@ def test_05_reveals_say_what_the_chain_computes():
 # ---------------------------------------------------------------------------------------
 # Colour: one diverging scale per explorer
 # ---------------------------------------------------------------------------------------
+from colour_checks import assert_one_scale, coloured_cells, legends, shown_value  # noqa: E402,F401
 from cnnviz.render import colour  # noqa: E402
 from cnnviz.render import conv as _views  # noqa: E402
-
-_POWER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-
-
-def shown_value(text):
-    """The number a cell shows ('1.5×10⁻⁵' too)."""
-    mantissa, _, power = text.partition("×10")
-    return float(mantissa) * (10.0 ** int(power.translate(_POWER)) if power else 1.0)
-
-
-def coloured_cells(frame):
-    """[(cell name, number shown, fill class)] of every number cell of the frame's grids."""
-    out = []
-    for body in re.findall(r'<table class="cv-m">.*?</table>', frame, flags=re.S):
-        (numbers,), (fills,) = _views.shown_tables(body), _views.shown_fills(body)
-        out += [(name, numbers[name], fills[name]) for name in numbers]
-    return out
-
-
-def legends(frame):
-    return re.findall(r"<div class='cnnviz-view cv-key' data-scale='([^']*)'>", frame)
-
-
-def assert_one_scale(ex, frames, uncoloured=()):
-    """Each grid cell's fill says its number's sign, on the explorer's one scale (the same
-    number, the same colour, in every frame); cells named with a prefix in ``uncoloured`` have
-    none; the scale is the round number above the largest |value| the coloured grids show.
-    Returns {cell name: [numbers shown]}."""
-    numbers = {}
-    for name, shown, fill in (cell for f in frames for cell in coloured_cells(f)):
-        if name.startswith(tuple(uncoloured)) and uncoloured:
-            assert fill == "", (name, shown, fill)
-            continue
-        if shown == "?":
-            assert fill == "", (name, fill)  # not computed yet: no fill
-            continue
-        v = shown_value(shown)
-        numbers.setdefault(name, []).append(v)
-        want = r"cv-n[1-7]" if v < 0 else r"cv-p[1-7]" if v > 0 else r"(cv-z)?"
-        assert re.fullmatch(want, fill), (name, shown, fill)
-        assert fill == colour.fill_class(v, ex.scale) or (v == 0 and fill == "")
-    assert numbers
-    assert ex.scale == colour.scale_for([v for vs in numbers.values() for v in vs])
-    return numbers
 
 
 def test_every_grid_but_the_masks_shares_one_scale_over_both_passes():
@@ -291,3 +248,208 @@ def test_every_grid_but_the_masks_shares_one_scale_over_both_passes():
     assert all(legends(f) == [_views.format_number(ex.scale)] for f in ex.stage.frames)
     ex.dz_editor.value = [[5, -5], [3, 1]]
     assert_one_scale(ex, ex.stage.frames, uncoloured=("M",))
+
+
+# ---------------------------------------------------------------------------------------
+# In Chinese (lang="zh"): the same pictures and numbers, no English words
+# ---------------------------------------------------------------------------------------
+import html as _html  # noqa: E402
+
+from cnnviz import i18n  # noqa: E402
+from zh_words import english_in, explorer_texts, visible_text  # noqa: E402
+
+
+@pytest.mark.parametrize("setting", [
+    {},                                                       # notebook 05's example
+    {"b": 0.0},                                               # one shared bias
+    {"w": np.zeros((2, 2)), "b": np.zeros((3, 3))},           # Y all 0: every window tied
+])
+def test_a_chinese_chain_explorer_shows_no_english_words_and_the_same_numbers(setting):
+    ex = ChainExplorer(**setting, lang="zh")
+    english = ChainExplorer(**setting, lang="en")
+    assert ex.error == "" and ex.stage.lang == "zh"
+    texts = explorer_texts(ex) + [ex.root.what]
+    assert english_in(texts) == {}
+    assert ex.x_editor.title == "X（输入）" and ex.w_editor.title == "W（卷积核）"
+    assert ex.dz_editor.title == "∂L/∂Z（传到池化层输出端的梯度）"
+    assert len(ex.stage.frames) == len(english.stage.frames) == 13
+    for zh_frame, en_frame in zip(ex.stage.frames, english.stage.frames):
+        assert shown_tables(zh_frame) == shown_tables(en_frame)
+        assert legends(zh_frame) == legends(en_frame)
+    # the captions: the same steps, the same names
+    assert ex.stage.captions[0] == "第 1/13 步，经过池化层，第 1/4 个窗口：∂L/∂z₁₁ → Y′₁"
+    assert english.stage.captions[0] == "step 1 of 13, through the pool, window 1 of 4: ∂L/∂z₁₁ → Y′₁"
+    assert ex.stage.captions[4] == "第 5/13 步，经过卷积层，第 1/9 步：∂L/∂y₁₁ 传回"
+
+
+def test_a_chinese_chain_explorer_names_the_maximum_and_the_ties_in_chinese():
+    ex = ChainExplorer(lang="zh")  # y11 = 7 wins Y'1
+    first = visible_text(ex.stage.frames[0])
+    assert "窗口 Y′₁：它的最大值是 y₁₁" in first and "掩码 M₁" in first
+    assert re.search(r'data-cell="y11">7<span class="cv-mark">最大</span>', ex.stage.frames[0]) or \
+        ">最大<" in ex.stage.frames[0]
+    # a zero gradient: nothing changes, said in Chinese
+    assert "∂L/∂y₁₂ = 0：它什么也不传回，什么也不改变。" in ex.stage.frames[5]
+    tied = ChainExplorer(w=np.zeros((2, 2)), b=np.zeros((3, 3)), lang="zh")
+    assert ">并列<" in tied.stage.frames[0] and "并列 = 与最大值相等" in tied.stage.frames[0]
+
+
+def test_a_chinese_chain_explorer_says_what_is_wrong_in_chinese():
+    ex = ChainExplorer(dz=[[1, 2.5], [1, -1]], lang="zh")
+    frames = list(ex.stage.frames)
+    ex.dz = [[1e308, 1e308], [1e308, 1e308]]
+    assert ex.error.startswith("∂L/∂Y 为 inf：") and ex.stage.error == ex.error
+    assert english_in([ex.error]) == {} and ex.stage.frames == frames
+    wrong = ChainExplorer(dz=np.ones((3, 3)), lang="zh")  # the package's words, after Chinese
+    assert wrong.error.startswith("这个设置不可用") and "(3, 3)" in wrong.error
+
+
+def test_the_chain_explorer_speaks_the_notebook_s_language_unless_told():
+    with i18n.using("zh"):
+        assert ChainExplorer().lang == "zh" and ChainExplorer(lang="en").lang == "en"
+        assert "反向传播" in ChainExplorer().root.what
+    assert ChainExplorer().lang == "en"
+    with pytest.raises(ValueError, match="lang must be one of"):
+        ChainExplorer(lang="fr")
+
+
+def test_the_static_copy_of_a_chinese_explorer_says_where_to_edit_in_chinese():
+    page = ChainExplorer(lang="zh").static_html()
+    assert "JupyterLab 中打开它（make lab-zh）" in _html.unescape(page)
+    assert "∂L/∂Z（传到池化层输出端的梯度）" in page and "open it in JupyterLab" not in page
+
+
+# ---------------------------------------------------------------------------------------
+# cnnviz.plots in the notebook's language
+# ---------------------------------------------------------------------------------------
+from cnnviz.render import plots  # noqa: E402
+
+
+def test_matrices_take_a_title_in_each_language():
+    title = {"en": "X (input)", "zh": "X（输入）"}
+    x = chain.example()["x"]
+    zh = plots.matrices((title, x, "x"), ("Z − T", [[1, -1]], None), lang="zh")
+    en = plots.matrices((title, x, "x"), ("Z − T", [[1, -1]], None), lang="en")
+    assert repr(zh).splitlines()[0] == "X（输入）" and repr(en).splitlines()[0] == "X (input)"
+    assert "X（输入）" in zh._repr_html_() and "X (input)" not in zh._repr_html_()
+    assert shown_tables(zh._repr_html_()) == shown_tables(en._repr_html_())
+    assert shown_tables(zh._repr_html_())[0] == shown(x, "x")
+    with i18n.using("zh"):  # the default: the notebook's language
+        assert repr(plots.matrices((title, x, "x"))).splitlines()[0] == "X（输入）"
+    assert repr(plots.matrices((title, x, "x"))).splitlines()[0] == "X (input)"
+    with pytest.raises(ValueError, match="'en'"):
+        plots.matrices(({"cn": "X"}, x, "x"))
+    with pytest.raises(TypeError, match="title"):
+        plots.matrices((3, x, "x"))
+
+
+def test_every_matrix_title_of_notebook_05_has_its_chinese():
+    """The code cells pass titles that say words as {"en": ..., "zh": ...} (titles that are
+    math only, such as "∂L/∂Z = Z − T", stay one str)."""
+    text = SOURCE_05.read_text(encoding="utf-8")
+    calls = re.findall(r"plots\.matrices\((.*?)\)\n\n", text, flags=re.S)
+    assert len(calls) == 6
+    titles = re.findall(r'\(\s*("[^"]*"|\{"en": "[^"]*", "zh": "[^"]*"\}),', "".join(calls))
+    plain = [t.strip('"') for t in titles if t.startswith('"')]
+    assert plain and english_in(plain) == {}                  # math only
+    pairs = [t for t in titles if t.startswith("{")]
+    assert len(pairs) == 10  # "T (target)" twice
+    chinese = [re.search(r'"zh": "([^"]*)"', pair).group(1) for pair in pairs]
+    assert english_in(chinese) == {} and "X（输入）" in chinese and "∂L/∂X，有限差分" in chinese
+
+
+def test_the_pool_view_speaks_chinese_with_the_same_numbers():
+    r = chain.conv_pool_loss(**chain.example())
+    zh, en = plots.pool_backward_view(r, lang="zh"), plots.pool_backward_view(r, lang="en")
+    assert shown_tables(zh._repr_html_()) == shown_tables(en._repr_html_())
+    assert english_in([visible_text(zh._repr_html_()), repr(zh)]) == {}
+    page = re.sub(r"\s+", "", visible_text(zh._repr_html_()))  # y<sub>12</sub>: y 12
+    for words in ("窗口Y'2", "掩码M2", "最大值=6=z12", "最大值所在处为1",
+                  "=2·M2，累加到该窗口所在的位置上", "y₂₂最大6"):
+        assert words in page, words
+    assert repr(zh).splitlines()[1] == "Y'2：最大值 6 位于 y22；局部梯度 2 * M2"
+    assert repr(en).splitlines()[1] == "Y'2: max 6 at y22; local gradient 2 * M2"
+    with i18n.using("zh"):
+        assert repr(plots.pool_backward_view(r)) == repr(zh)
+
+
+HISTORY = {"loss": [2.3, 1.0, 0.5], "batch_loss": [2.3, 1.8, 1.2, 0.9, 0.6, 0.5]}
+
+
+def figure_texts(fig):
+    """Every text a figure draws that we wrote: titles, axis labels, legend entries, suptitle."""
+    texts = []
+    for ax in fig.axes:
+        texts += [t for t in (ax.title, ax.xaxis.label, ax.yaxis.label) if t.get_text()]
+        legend = ax.get_legend()
+        texts += list(legend.get_texts()) if legend else []
+    return texts + ([fig._suptitle] if fig._suptitle is not None else [])
+
+
+def test_the_figures_speak_chinese_in_a_chinese_font():
+    w = cnnviz.tinycnn.init_params(n_filters=3, seed=0)["W"]
+    font = plots.cjk_font()
+    if font is None:
+        pytest.skip("no CJK font installed (fonts-noto-cjk): the figures stay in English")
+    loss, kernels = plots.loss_curve(HISTORY, lang="zh"), plots.kernels(w, lang="zh")
+    assert [t.get_text() for t in figure_texts(loss)] == ["训练损失", "轮", "交叉熵损失", "小批量", "训练集"]
+    assert [t.get_text() for t in figure_texts(kernels)] == [
+        "滤波器 1", "滤波器 2", "滤波器 3", "学到的 3×3 卷积核"]
+    for text in figure_texts(loss) + figure_texts(kernels):
+        assert text.get_fontfamily()[0] == font  # then the sans-serif fonts for the rest
+    with i18n.using("zh"):
+        assert figure_texts(plots.loss_curve(HISTORY))[0].get_text() == "训练损失"
+    import io
+    import warnings
+    for fig in (loss, kernels):  # drawn with no "Glyph ... missing from font(s)" warning
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig.savefig(io.BytesIO(), format="png")
+
+
+def test_an_english_figure_uses_matplotlib_s_own_font_and_no_cjk_font_means_english(monkeypatch):
+    import matplotlib
+    w = cnnviz.tinycnn.init_params(n_filters=2, seed=0)["W"]
+    default = matplotlib.rcParams["font.family"]
+    loss = plots.loss_curve(HISTORY, lang="en")
+    assert [t.get_text() for t in figure_texts(loss)] == [
+        "training loss", "epoch", "cross-entropy loss", "mini-batch", "training set"]
+    assert all(t.get_fontfamily() == default for t in figure_texts(loss))
+    kernels = plots.kernels(w, lang="en")
+    assert [t.get_text() for t in figure_texts(kernels)] == ["filter 1", "filter 2", "learned 3×3 kernels"]
+    # a machine with no CJK font: the Chinese figure keeps the English words (no empty boxes)
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    fallback = plots.loss_curve(HISTORY, title={"en": "loss", "zh": "损失"}, lang="zh")
+    assert [t.get_text() for t in figure_texts(fallback)] == [
+        "loss", "epoch", "cross-entropy loss", "mini-batch", "training set"]
+    assert all(t.get_fontfamily() == default for t in figure_texts(fallback))
+
+
+# ---------------------------------------------------------------------------------------
+# make site: the note above inert sliders in the page's language
+# ---------------------------------------------------------------------------------------
+def test_the_site_says_where_to_edit_in_the_page_s_language():
+    import importlib.util
+    import json
+
+    import ipywidgets as widgets
+    import nbformat
+    from ipywidgets.embed import dependency_state
+
+    spec = importlib.util.spec_from_file_location(
+        "cnnviz_site_chain", Path(__file__).resolve().parents[1] / "tools" / "site.py")
+    site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(site)
+    slider = widgets.IntSlider(value=3, min=-5, max=5, description="x₁₁")
+    box = widgets.VBox([slider])
+    state = json.loads(json.dumps(dependency_state([box], drop_defaults=False)))
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {site.WIDGET_STATE: {"state": state, "version_major": 2,
+                                                  "version_minor": 0}}
+    zh = site.StaticWidgets(nb, lang="zh").output_html(box.model_id)
+    en = site.StaticWidgets(nb).output_html(box.model_id)
+    assert "在 JupyterLab 中打开它（make lab-zh）" in zh and "open it in JupyterLab" not in zh
+    assert "open it in JupyterLab (make lab)" in en
+    assert site.make_exporter("zh")._preprocessors[-1].lang == "zh"
+    box.close()
+    slider.close()

@@ -7,8 +7,16 @@ import numpy as np
 import pytest
 
 import cnnviz
+from cnnviz import i18n
 from cnnviz.derivation import images
 from cnnviz.render import images as image_views
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """English wherever pytest runs (the Chinese tests below say lang="zh")."""
+    with i18n.using("en"):
+        yield
 
 
 def correlate(image, kernel):
@@ -178,3 +186,47 @@ def test_kernels_take_their_tints_from_the_one_palette_of_the_colour_module():
     # one copy of the tints: the view asks the colour module, it keeps no list of its own
     source = Path(image_views.__file__).read_text(encoding="utf-8").lower()
     assert not any(tint in source for tint in (*colour.NEGATIVE, *colour.POSITIVE))
+
+
+# ---------------------------------------------------------------------------------------
+# In Chinese: the same maps, the kernels by notebook 01's Chinese names
+# ---------------------------------------------------------------------------------------
+def test_a_chinese_feature_map_explorer_shows_no_english_words_and_the_same_maps():
+    import re
+
+    from zh_words import english_in, explorer_texts, visible_text
+    stack = np.random.default_rng(4).integers(0, 17, size=(3, 8, 8)).astype(float)
+    zh = cnnviz.FeatureMapExplorer(stack, lang="zh")
+    en = cnnviz.FeatureMapExplorer(stack, lang="en")
+    zh.index.value = en.index.value = 1
+    assert english_in(explorer_texts(zh)) == {}
+    assert zh.stage.lang == "zh" and zh.w_editor.title == "W（你的卷积核）"
+    assert zh.index.description == "图像"
+    assert zh.stage.captions == ["4 张特征图（第 2/3 幅图像）"]
+    # the kernels keep their names in the maps; the view says them as notebook 01 does
+    assert [m.name for m in zh.maps] == [m.name for m in en.maps]
+    text = visible_text(zh.stage.frame)
+    titles = re.findall(r"(\S+)（(\d)×(\d)）", text)
+    assert titles == [("竖直边缘", "2", "2"), ("水平边缘", "2", "2"), ("模糊", "3", "3"),
+                      ("你的卷积核", "2", "2")]
+    assert "你的卷积核（2×2） ◀" in text and "X（图像）" in text
+    # the same squares, the same values and colours; each map equals the loops' convolution
+    grids = image_views.shown_grids(zh.stage.frame)
+    assert grids == image_views.shown_grids(en.stage.frame)
+    kernels = [images.KERNELS["vertical edge"], images.KERNELS["horizontal edge"],
+               images.KERNELS["blur"], zh.w]
+    for kernel, shown in zip(kernels, grids[2::2], strict=True):
+        want = correlate(stack[1], kernel)
+        assert all(float(shown[f"y{i + 1}{j + 1}"][0]) == pytest.approx(want[i, j], abs=1e-3)
+                   for i, j in np.ndindex(want.shape))
+        low, high = image_views.format_number(want.min()), image_views.format_number(want.max())
+        assert f"Y {want.shape[0]}×{want.shape[1]}：从 {low} 到 {high}" in text
+    assert f"8×8 像素，从 {image_views.format_number(stack[1].min())}（白）到 " \
+           f"{image_views.format_number(stack[1].max())}（黑）" in text
+
+
+def test_a_kernel_of_its_own_name_keeps_it_in_chinese():
+    maps = images.feature_maps(images.sample_image(), {"mine": np.eye(2), "blur": np.ones((3, 3)) / 9})
+    view = image_views.feature_maps_view(images.sample_image(), maps, yours="mine", lang="zh")
+    assert "mine（2×2） ◀" in view and "模糊（3×3）" in view
+    assert image_views.kernel_name("horizontal edge", "zh") == "水平边缘"

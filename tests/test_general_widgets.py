@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz import geometry, matrix_form, ops, steps
+from cnnviz import geometry, i18n, matrix_form, ops, steps
 from cnnviz.explorers.general import (
     MultiChannelExplorer,
     OutputSizeExplorer,
@@ -23,6 +23,14 @@ from cnnviz.explorers.general import (
 )
 from cnnviz.render import colour
 from cnnviz.render import conv as views
+from zh_words import english_in, explorer_texts, visible_text
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """English here wherever pytest runs; the Chinese explorers below say lang="zh"."""
+    with i18n.using("en"):
+        yield
 
 
 def table(frame, index):
@@ -242,7 +250,7 @@ def test_output_size_summary_and_static_html():
 # Several channels, a batch
 # ---------------------------------------------------------------------------------------
 def channel_tables(ex):
-    """Per input channel: (X table, W table, Z table) of the maps the steps share."""
+    """Per input channel c: (X table, W table, Y^(f,c) table) of the maps the steps share."""
     tables = views.shown_tables(ex.maps_stage.frames[0])
     return [tables[3 * c: 3 * c + 3] for c in range(ex.x.shape[1])]
 
@@ -264,12 +272,19 @@ def test_each_channel_map_and_their_sum_are_the_ops_output(n, f):
     x, w, b = ex.x, ex.w, ex.b
     y = ops.conv2d_forward(x, w, b)  # the 4-D op: (N, F, HO, WO)
     maps = []
-    for c, (x_cells, w_cells, z_cells) in enumerate(channel_tables(ex)):
+    for c, (x_cells, w_cells, map_cells) in enumerate(channel_tables(ex)):
         np.testing.assert_array_equal(as_floats(x_cells, "x", (4, 4)), x[n, c])
         np.testing.assert_array_equal(as_floats(w_cells, "w", (2, 2)), w[f, c])
-        z = as_floats(z_cells, "z", (3, 3))
-        np.testing.assert_array_equal(z, ops.conv2d_forward(x[n, c], w[f, c], 0.0))
-        maps.append(z)
+        # the map Y^(f,c), its entries named y^(f,c)_ij (1-based f and c)
+        y_fc = as_floats(map_cells, f"y^({f + 1},{c + 1})", (3, 3))
+        np.testing.assert_array_equal(y_fc, ops.conv2d_forward(x[n, c], w[f, c], 0.0))
+        maps.append(y_fc)
+    frame = ex.maps_stage.frames[0]
+    for c in range(3):
+        assert f"<div class='cv-title'>Y<sup>({f + 1},{c + 1})</sup></div>" in frame.replace('"', "'")
+    assert f"Y[n={n + 1}, f={f + 1}] = Y<sup>({f + 1},1)</sup> + Y<sup>({f + 1},2)</sup> + " \
+           f"Y<sup>({f + 1},3)</sup> + b<sub>{f + 1}</sub>" in frame
+    assert "Z<sup>" not in frame and "z<sup>" not in frame
     np.testing.assert_array_equal(sum_table(ex), y[n, f])
     np.testing.assert_array_equal(np.sum(maps, axis=0) + b[f], y[n, f])
     assert ex.summary().startswith(f"MultiChannelExplorer: X (2, 3, 4, 4), W (2, 3, 2, 2), b (2,); "
@@ -293,11 +308,13 @@ def test_each_step_cuts_out_one_window_in_every_channel_and_adds_up_y():
                       for m in range(2)]
             np.testing.assert_array_equal(window, x[0, c, i:i + 2, j:j + 2])
         assert tables[3] == {views.cell_name("y", i, j): views.format_number(y[i, j])}
-        # the sum, line by line: each channel's z_ij (the op on that channel alone), then b
-        z = [ops.conv2d_forward(x[0, c], w[1, c], 0.0)[i, j] for c in range(3)]
+        # the sum, line by line: each channel's y^(2,c)_ij (the op on that channel alone), then b
+        parts = [ops.conv2d_forward(x[0, c], w[1, c], 0.0)[i, j] for c in range(3)]
         shown = re.findall(r"<td>(-?[\d.]+)</td>", frame.split('class="cv-sum"')[1])
-        assert [float(v) for v in shown] == z + [b[1]]
-        assert y[i, j] == sum(z) + b[1]
+        assert [float(v) for v in shown] == parts + [b[1]]
+        assert y[i, j] == sum(parts) + b[1]
+        for c in range(3):
+            assert f"y<sup>(2,{c + 1})</sup><sub>{i + 1}{j + 1}</sub></td>" in frame
         assert ex.stage.captions[t] == (f"step {t + 1} of 9: y{views.subscript(f'{i + 1}{j + 1}')} "
                                         "of image 1, output channel 2")
 
@@ -401,7 +418,7 @@ def test_multichannel_channel_counts_must_agree():
         MultiChannelExplorer(w=np.ones((2, 2, 2, 2)))
     with pytest.raises(ValueError, match=r"b must be one number or one per output channel"):
         MultiChannelExplorer(b=[1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match=r"x has H = 9, more than the 8"):
+    with pytest.raises(ValueError, match=r"x has H_in = 9, more than the 8"):
         MultiChannelExplorer(x=np.ones((1, 3, 9, 9)))
     with pytest.raises(ValueError, match=r"padding=5 is outside"):
         MultiChannelExplorer(padding=5)
@@ -562,7 +579,7 @@ def test_a_dy_of_the_wrong_shape_is_refused_naming_both_shapes():
 
 
 def test_a_1d_x_is_a_wrong_shape():
-    with pytest.raises(ValueError, match=r"x has the wrong shape: expected a matrix \(H, W\), "
+    with pytest.raises(ValueError, match=r"x has the wrong shape: expected a matrix \(H_in, W_in\), "
                                          r"got shape \(6,\)"):
         StridedBackwardExplorer(x=np.ones(6))
 
@@ -589,7 +606,7 @@ def test_strided_constructor_limits():
         StridedBackwardExplorer(stride=4)
     with pytest.raises(ValueError, match=r"padding=3 is outside .* from 0 to 2"):
         StridedBackwardExplorer(padding=3)
-    with pytest.raises(ValueError, match=r"x has H = 3000, more than the 8"):
+    with pytest.raises(ValueError, match=r"x has H_in = 3000, more than the 8"):
         StridedBackwardExplorer(x=np.ones((3000, 3000)))
     with pytest.raises(ValueError, match=r"x must hold finite numbers"):
         StridedBackwardExplorer(x=np.full((5, 5), np.inf))
@@ -663,8 +680,8 @@ def assert_every_stage_within_100_kb(ex):
 
 
 def output_size_settings():
-    """Every (H, W, K, padding, stride, dilation) the sliders allow at H = W = 8 (the most
-    windows), and 300 more drawn from all 15360 the sliders allow."""
+    """Every (H_in, W_in, K, padding, stride, dilation) the sliders allow at H_in = W_in = 8 (the
+    most windows), and 300 more drawn from all 15360 the sliders allow."""
     ranges = OutputSizeExplorer.RANGES.values()
     every = list(itertools.product(*(range(low, high + 1) for low, high in ranges)))
     assert len(every) == 8 * 8 * 5 * 4 * 4 * 3
@@ -868,3 +885,157 @@ def test_output_size_counts_are_not_coloured():
     assert not any(fill for stage in ex.stages for f in stage.frames
                    for _, fill in coloured_cells(f))
     assert not any(legends(f) for stage in ex.stages for f in stage.frames)
+
+
+# ---------------------------------------------------------------------------------------
+# Notation: the input H_in x W_in, the output H_out x W_out (W alone is the kernel)
+# ---------------------------------------------------------------------------------------
+def test_the_sliders_formula_and_shapes_name_the_input_h_in_by_w_in():
+    ex = OutputSizeExplorer()
+    assert ex.height_slider.description == "H_in (rows)"
+    assert ex.width_slider.description == "W_in (columns)"
+    rows, cols = ex.formula_stage.frames[0].split("cnnviz-math-line")[1:3]
+    h_in = "<msub><mi>H</mi><mrow><mi>i</mi><mi>n</mi></mrow></msub>"
+    w_in = "<msub><mi>W</mi><mrow><mi>i</mi><mi>n</mi></mrow></msub>"
+    # H_out = ⌊(H_in + 2p ...)⌋: the input's height in the numerator, not the kernel's W
+    assert h_in in rows and w_in in cols and "<mi>H</mi><mo>+</mo>" not in rows
+    assert "<mi>W</mi><mo>+</mo>" not in cols
+    line = MultiChannelExplorer().shapes_stage.frames[0]
+    assert ("(N, C, H<sub>in</sub>, W<sub>in</sub> → N, F, H<sub>out</sub>, W<sub>out</sub>)"
+            in line)
+    assert "C·K<sub>H</sub>·K<sub>W</sub> = 3·2·2 = 12 products" in line
+
+
+@pytest.mark.parametrize("size, kernel, stride, padding, dilation", [
+    ((4, 6), 5, 1, 0, 1), ((5, 5), 3, 1, 0, 3), ((2, 5), 5, 2, 1, 1), ((3, 8), 2, 1, 0, 3)])
+def test_a_kernel_too_large_says_what_the_op_says(size, kernel, stride, padding, dilation):
+    with pytest.raises(ValueError) as refused:
+        ops.output_size(size, kernel, stride, padding, dilation)
+    ex = OutputSizeExplorer(*size, kernel, padding, stride, dilation)
+    assert ex.error == str(refused.value)
+    assert all(stage.error == ex.error for stage in ex.stages)
+
+
+def test_the_multichannel_and_strided_too_large_messages_are_the_ops():
+    with pytest.raises(ValueError) as refused:
+        ops.conv2d_forward(np.ones((1, 3, 4, 4)), np.ones((1, 3, 5, 5)), [0.0])
+    assert MultiChannelExplorer(w=np.ones((1, 3, 5, 5)), b=[0.0]).error == str(refused.value)
+    ex = StridedBackwardExplorer(x=np.ones((2, 2)), dy=np.ones((1, 1)), padding=1)
+    ex.padding_slider.value = 0
+    with pytest.raises(ValueError) as refused:
+        ops.output_size((2, 2), (3, 3), 2, 0)
+    assert ex.error == str(refused.value)
+
+
+# ---------------------------------------------------------------------------------------
+# The explorers in Chinese: the same numbers, no English words outside math and names
+# ---------------------------------------------------------------------------------------
+def tables_of(ex):
+    """Every stage's frames read back as tables (the numbers, by cell name)."""
+    return [[views.shown_tables(f) for f in stage.frames] for stage in ex.stages]
+
+
+@pytest.mark.parametrize("h, w, k, p, s, d", SETTINGS.values(), ids=SETTINGS.keys())
+def test_a_chinese_output_size_explorer_shows_no_english_words(h, w, k, p, s, d):
+    ex = OutputSizeExplorer(lang="zh")
+    english = OutputSizeExplorer(lang="en")
+    for explorer in (ex, english):
+        set_output_size(explorer, h, w, k, p, s, d)
+    assert english_in(explorer_texts(ex)) == {}
+    assert tables_of(ex) == tables_of(english)  # the same numbers in the same cells
+    assert [c.split("：")[1] for c in ex.stage.captions] == \
+        [c.split(": ")[1] for c in english.stage.captions]  # y_ij of each window
+    labels = [slider.description for slider in ex.sliders.values()]
+    assert labels == ["H_in（行数）", "W_in（列数）", "K（卷积核）", "p（填充）", "s（步长）",
+                      "d（膨胀）"]
+    assert ex.stage.captions[0].startswith(f"窗口 #1（共 {ex.stage.n_steps} 个）")
+
+
+def test_a_chinese_output_size_explorer_says_why_no_window_fits_in_chinese():
+    ex = OutputSizeExplorer(height=6, width=5, kernel=3, padding=0, stride=2, lang="zh")
+    facts = visible_text(ex.formula_stage.frames[0])
+    assert "填充后输入的最后 1 行从来没有被读到：3 不是 s = 2 的倍数（余数为 1）" in facts
+    assert "✗ 从未被读到" in ex.grid_stage.frames[0]
+    ex.kernel_slider.value, ex.dilation_slider.value = 5, 2  # spans 9 > 6 rows
+    assert ex.error == ("卷积核 5×5 在膨胀 (2, 2) 下跨越 9×9，比填充后的输入 6×5 还大"
+                        "（输入 6×5，填充 (0, 0)）：请减小卷积核或膨胀，或增大填充")
+    assert all(stage.error == ex.error for stage in ex.stages)
+    assert "一个窗口也放不下" in ex.formula_stage.frames[0]
+    assert english_in(explorer_texts(ex)) == {}
+
+
+@pytest.mark.parametrize("stride, padding, dilation", [(1, 0, 1), (2, 1, 1), (1, 3, 2)])
+def test_a_chinese_multichannel_explorer_shows_no_english_words(stride, padding, dilation):
+    ex = MultiChannelExplorer(stride=stride, padding=padding, dilation=dilation, lang="zh")
+    english = MultiChannelExplorer(stride=stride, padding=padding, dilation=dilation, lang="en")
+    sections = [ex.batch()]
+    english.batch()
+    for explorer in (ex, english):
+        explorer.image_picker.value, explorer.filter_picker.value = 1, 1
+    assert english_in(explorer_texts(ex, sections)) == {}
+    assert tables_of(ex) == tables_of(english)
+    assert ex.image_picker._options_labels == ("图像 1", "图像 2")
+    assert ex.filter_picker._options_labels == ("输出通道 1", "输出通道 2")
+    assert ex.stage.captions[0] == f"第 1/{ex.stage.n_steps} 步：图像 2、输出通道 2 的 y₁₁"
+    assert "每个 y 要把 C·K<sub>H</sub>·K<sub>W</sub> = 3·2·2 = 12 个乘积相加" in \
+        ex.shapes_stage.frames[0]
+    assert "通道 3：X[n=2, c=3]" in ex.maps_stage.frames[0]
+
+
+def test_a_chinese_multichannel_explorer_says_what_is_wrong_in_chinese():
+    ex = MultiChannelExplorer(w=np.ones((1, 3, 5, 5)), b=[0.0], lang="zh")
+    assert ex.error.startswith("卷积核 5×5 跨越 5×5，比填充后的输入 4×4 还大")
+    assert all(stage.error == ex.error for stage in ex.stages)
+    ex = MultiChannelExplorer(lang="zh")
+    x = ex.x
+    x[0, 0] = [[1e308, -1e308, 1e308, -1e308]] * 4
+    ex.x = x
+    assert "这些数太大，超出了 float64 的范围" in ex.error and english_in([ex.error]) == {}
+    with pytest.raises(ValueError, match="x：形状应为 \\(2, 3, 4, 4\\)，现在是 \\(1, 3, 4, 4\\)"):
+        ex.x = np.zeros((1, 3, 4, 4))
+
+
+@pytest.mark.parametrize("stride, padding", [(2, 1), (1, 0), (3, 2)])
+def test_a_chinese_strided_explorer_shows_no_english_words(stride, padding):
+    ex = StridedBackwardExplorer(stride=stride, padding=padding, lang="zh")
+    english = StridedBackwardExplorer(stride=stride, padding=padding, lang="en")
+    sections = [ex.weights(), ex.full_convolution()]
+    english.weights(), english.full_convolution()
+    assert english_in(explorer_texts(ex, sections)) == {}
+    assert tables_of(ex) == tables_of(english)
+    assert ex.stride_slider.description == "s（步长）" and ex.padding_slider.description == "p（填充）"
+    assert ex.stage.captions[0] == f"第 1/{ex.stage.n_steps} 步：∂L/∂y₁₁ 传回"
+    full = ex.full_stage.frames[0]
+    assert "✔ 与反向传播算出的 ∂L/∂X 相等（<code>np.allclose: True</code>）" in full
+    assert "W 旋转 180°" in full and "裁掉边框：∂L/∂X" in full
+
+
+def test_a_chinese_strided_explorer_says_what_is_wrong_in_chinese():
+    ex = StridedBackwardExplorer(lang="zh")
+    good = list(ex.stage.frames)
+    ex.x = np.ones(6)
+    assert ex.error == "x 的形状不对：应为一个矩阵 (H_in, W_in)，现在的形状是 (6,)"
+    assert all(stage.error == ex.error for stage in ex.stages) and ex.stage.frames == good
+    ex.x = np.ones((2, 2))
+    ex.padding_slider.value = 0  # a 3x3 kernel on a 2x2 input
+    assert ex.error.startswith("卷积核 3×3 跨越 3×3，比填充后的输入 2×2 还大")
+    ex.padding_slider.value = 1
+    assert ex.error == ""
+    ex.x = np.full((5, 5), 1e308)
+    assert ex.error.endswith("这些数太大，超出了 float64 的范围；请用小一些的数")
+    assert english_in([ex.error]) == {}
+
+
+def test_the_catalog_of_notebook_06_has_each_id_once_and_prefixed():
+    """A dict literal keeps the last of two equal keys without a word: read the source."""
+    import ast
+    import collections
+    from cnnviz import words, words_general
+    tree = ast.parse(open(words_general.__file__, encoding="utf-8").read())
+    catalog = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                   and getattr(node.targets[0], "id", "") == "WORDS")
+    counts = collections.Counter(key.value for key in catalog.keys)
+    assert [key for key, n in counts.items() if n > 1] == []
+    assert len(counts) == len(words_general.WORDS)
+    assert all(key.startswith("general.") for key in counts)
+    assert all(words.WORDS[key] is entry for key, entry in words_general.WORDS.items())

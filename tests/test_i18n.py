@@ -104,10 +104,13 @@ def test_no_catalog_key_is_written_twice():
     """A dict literal keeps the last of two equal keys without a word: read the source."""
     import ast
     import collections
-    tree = ast.parse(open(words.__file__, encoding="utf-8").read())
-    catalog = next(node.value for node in tree.body if isinstance(node, ast.Assign)
-                   and getattr(node.targets[0], "id", "") == "WORDS")
-    counts = collections.Counter(key.value for key in catalog.keys)
+    from cnnviz import words_chain, words_general, words_matrix
+    counts = collections.Counter()
+    for module in (words, words_chain, words_general, words_matrix):
+        tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+        catalog = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                       and getattr(node.targets[0], "id", "") == "WORDS")
+        counts.update(key.value for key in catalog.keys)
     assert [key for key, n in counts.items() if n > 1] == []
     assert len(counts) == len(words.WORDS)
 

@@ -13,10 +13,19 @@ import numpy as np
 import pytest
 
 import cnnviz
+from cnnviz import i18n
 from cnnviz.derivation import learning
 from cnnviz.explorers.learning import LearnKernelExplorer
 from cnnviz.layers.gradcheck import numerical_gradient
 from cnnviz.render import conv as views
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """English wherever pytest runs (the Chinese tests below say lang="zh")."""
+    with i18n.using("en"):
+        yield
+
 
 HIDDEN = np.array([[1.0, -1.0], [0.5, 2.0]])
 
@@ -248,52 +257,9 @@ def test_the_package_exposes_the_learning_module():
 # ---------------------------------------------------------------------------------------
 # Colour: one diverging scale per explorer
 # ---------------------------------------------------------------------------------------
+from colour_checks import assert_one_scale, coloured_cells, legends, shown_value  # noqa: E402,F401
 from cnnviz.render import colour  # noqa: E402
 from cnnviz.render import conv as _views  # noqa: E402
-
-_POWER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-
-
-def shown_value(text):
-    """The number a cell shows ('1.5×10⁻⁵' too)."""
-    mantissa, _, power = text.partition("×10")
-    return float(mantissa) * (10.0 ** int(power.translate(_POWER)) if power else 1.0)
-
-
-def coloured_cells(frame):
-    """[(cell name, number shown, fill class)] of every number cell of the frame's grids."""
-    out = []
-    for body in re.findall(r'<table class="cv-m">.*?</table>', frame, flags=re.S):
-        (numbers,), (fills,) = _views.shown_tables(body), _views.shown_fills(body)
-        out += [(name, numbers[name], fills[name]) for name in numbers]
-    return out
-
-
-def legends(frame):
-    return re.findall(r"<div class='cnnviz-view cv-key' data-scale='([^']*)'>", frame)
-
-
-def assert_one_scale(ex, frames, uncoloured=()):
-    """Each grid cell's fill says its number's sign, on the explorer's one scale (the same
-    number, the same colour, in every frame); cells named with a prefix in ``uncoloured`` have
-    none; the scale is the round number above the largest |value| the coloured grids show.
-    Returns {cell name: [numbers shown]}."""
-    numbers = {}
-    for name, shown, fill in (cell for f in frames for cell in coloured_cells(f)):
-        if name.startswith(tuple(uncoloured)) and uncoloured:
-            assert fill == "", (name, shown, fill)
-            continue
-        if shown == "?":
-            assert fill == "", (name, fill)  # not computed yet: no fill
-            continue
-        v = shown_value(shown)
-        numbers.setdefault(name, []).append(v)
-        want = r"cv-n[1-7]" if v < 0 else r"cv-p[1-7]" if v > 0 else r"(cv-z)?"
-        assert re.fullmatch(want, fill), (name, shown, fill)
-        assert fill == colour.fill_class(v, ex.scale) or (v == 0 and fill == "")
-    assert numbers
-    assert ex.scale == colour.scale_for([v for vs in numbers.values() for v in vs])
-    return numbers
 
 
 @pytest.mark.parametrize("rate", [0.4, 1.4])
@@ -309,3 +275,57 @@ def test_w_and_the_hidden_kernel_share_one_scale_over_the_whole_run(rate):
     assert {first[name] for name in first if "*" not in name} == {("0", "")}
     star = {name for name in numbers if name.startswith("w*")}
     assert star and all(len(set(numbers[name])) == 1 for name in star)
+
+
+# ---------------------------------------------------------------------------------------
+# In Chinese: the same numbers, no English words outside math, names and numbers
+# ---------------------------------------------------------------------------------------
+from zh_words import english_in, explorer_texts, visible_text  # noqa: E402
+
+
+@pytest.mark.parametrize("rate, steps, verdict", [
+    (0.4, 7, "✔ 损失从 5.37 降到了"), (0.7, 7, "✘ 损失在增大"), (1.5, 10, "✘ 发散："),
+    (0.0, 3, "✘ η = 0：W 一直不动"), (0.6, 40, "✔ 损失从 5.37 降到了")])
+def test_a_chinese_learning_explorer_shows_no_english_words_and_the_same_numbers(
+        pairs, rate, steps, verdict):
+    zh = LearnKernelExplorer(HIDDEN, rate=rate, steps=steps, lang="zh")
+    en = LearnKernelExplorer(HIDDEN, rate=rate, steps=steps, lang="en")
+    assert english_in(explorer_texts(zh)) == {}
+    assert zh.stage.lang == "zh" and zh.error == ""
+    assert zh.rate_slider.description == "学习率 η" and zh.steps_slider.description == "步数"
+    assert zh.stage.n_steps == en.stage.n_steps
+    # the numbers: W at each iteration by the closed form, the loss by loops, as in English
+    by_hand = descent_by_hand(pairs, rate, zh.trace.iterations)
+    for t, (zh_frame, en_frame) in enumerate(zip(zh.stage.frames, en.stage.frames)):
+        assert views.shown_tables(zh_frame) == views.shown_tables(en_frame)
+        np.testing.assert_allclose(shown_w(zh_frame)[0], by_hand[t], rtol=5e-3, atol=5e-4)
+        loss = re.search(r"L = ([^（]*)$", zh.stage.captions[t].split("（发散")[0]).group(1)
+        assert loss == en.stage.captions[t].split(": L = ")[1].split(" (")[0]
+        assert shown_value(loss) == pytest.approx(loop_loss(by_hand[t], pairs), rel=5e-3)
+        assert zh.stage.captions[t].startswith(f"第 {t}/{zh.trace.iterations} 次迭代：L = ")
+        # the curve: the same picture, its axis and description in Chinese
+        zh_svg = re.search(r"<svg.*?</svg>", zh_frame, flags=re.S).group(0)
+        en_svg = re.search(r"<svg.*?</svg>", en_frame, flags=re.S).group(0)
+        assert ">迭代次数</text>" in zh_svg and 'aria-label="每次迭代后的损失，对数刻度"' in zh_svg
+        assert re.findall(r"<(?:line|circle|path)[^>]*>", zh_svg) == \
+            re.findall(r"<(?:line|circle|path)[^>]*>", en_svg)
+        assert re.findall(r">([^<]*\d[^<]*)</text>", zh_svg) == \
+            re.findall(r">([^<]*\d[^<]*)</text>", en_svg)
+    last = visible_text(zh.stage.frames[-1])
+    assert verdict in last
+    if rate > learning.largest_stable_rate(pairs):  # the limit 2/λ_max, said in Chinese
+        assert "大于 2/λ" in last
+    if zh.trace.diverged:
+        assert zh.stage.captions[-1].endswith("（发散：运行到此停止）")
+
+
+def test_a_chinese_learning_explorer_says_what_is_wrong_in_chinese():
+    ex = LearnKernelExplorer(steps=41, lang="zh")
+    assert ex.error == ("步数：这里最多显示 40 步，现在是 41 步；更长的运行请用 "
+                        "cnnviz.learning.learn_kernel")
+    assert ex.stage.error == ex.error
+    nothing = LearnKernelExplorer(hidden=np.zeros((2, 2)), steps=3, lang="zh")
+    assert "✔ 起始的 W 已经与每一对数据完全吻合（L = 0）" in nothing.stage.frames[-1]
+    # the package's own words (English) come after a Chinese lead sentence
+    bad = LearnKernelExplorer(rate=-0.5, lang="zh")
+    assert bad.error.startswith("这个设置不可用") and "rate must be a finite number >= 0" in bad.error

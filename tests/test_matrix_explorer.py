@@ -10,9 +10,18 @@ import numpy as np
 import pytest
 
 import cnnviz
+from cnnviz import i18n
 from cnnviz.explorers.conv import ConvBackwardExplorer
 from cnnviz.explorers.matrix import MatrixFormExplorer
 from cnnviz.render import conv as views
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """English wherever pytest runs (the Chinese tests below say lang="zh")."""
+    with i18n.using("en"):
+        yield
+
 
 RNG = np.random.default_rng(11)
 CASES = [(RNG.integers(-5, 6, (3, 3)), RNG.integers(-5, 6, (2, 2)), RNG.integers(-5, 6, (2, 2)))
@@ -219,52 +228,9 @@ def test_summary_names_the_shapes_and_the_results():
 # ---------------------------------------------------------------------------------------
 # Colour: one diverging scale per explorer
 # ---------------------------------------------------------------------------------------
+from colour_checks import assert_one_scale, coloured_cells, legends, shown_value  # noqa: E402,F401
 from cnnviz.render import colour  # noqa: E402
 from cnnviz.render import conv as _views  # noqa: E402
-
-_POWER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-
-
-def shown_value(text):
-    """The number a cell shows ('1.5×10⁻⁵' too)."""
-    mantissa, _, power = text.partition("×10")
-    return float(mantissa) * (10.0 ** int(power.translate(_POWER)) if power else 1.0)
-
-
-def coloured_cells(frame):
-    """[(cell name, number shown, fill class)] of every number cell of the frame's grids."""
-    out = []
-    for body in re.findall(r'<table class="cv-m">.*?</table>', frame, flags=re.S):
-        (numbers,), (fills,) = _views.shown_tables(body), _views.shown_fills(body)
-        out += [(name, numbers[name], fills[name]) for name in numbers]
-    return out
-
-
-def legends(frame):
-    return re.findall(r"<div class='cnnviz-view cv-key' data-scale='([^']*)'>", frame)
-
-
-def assert_one_scale(ex, frames, uncoloured=()):
-    """Each grid cell's fill says its number's sign, on the explorer's one scale (the same
-    number, the same colour, in every frame); cells named with a prefix in ``uncoloured`` have
-    none; the scale is the round number above the largest |value| the coloured grids show.
-    Returns {cell name: [numbers shown]}."""
-    numbers = {}
-    for name, shown, fill in (cell for f in frames for cell in coloured_cells(f)):
-        if name.startswith(tuple(uncoloured)) and uncoloured:
-            assert fill == "", (name, shown, fill)
-            continue
-        if shown == "?":
-            assert fill == "", (name, fill)  # not computed yet: no fill
-            continue
-        v = shown_value(shown)
-        numbers.setdefault(name, []).append(v)
-        want = r"cv-n[1-7]" if v < 0 else r"cv-p[1-7]" if v > 0 else r"(cv-z)?"
-        assert re.fullmatch(want, fill), (name, shown, fill)
-        assert fill == colour.fill_class(v, ex.scale) or (v == 0 and fill == "")
-    assert numbers
-    assert ex.scale == colour.scale_for([v for vs in numbers.values() for v in vs])
-    return numbers
 
 
 def test_every_grid_of_both_stages_shares_one_scale_and_c_is_coloured_by_the_weights():
@@ -291,3 +257,68 @@ def test_every_grid_of_both_stages_shares_one_scale_and_c_is_coloured_by_the_wei
     assert ex.scale == colour.scale_for(ex.x, ex.w, ex.dy, ex.y, ex.dw,
                                         *(s.dX for s in ex.backward))
     assert_one_scale(ex, ex.stage.frames + section.stages[0].frames)
+
+
+# ---------------------------------------------------------------------------------------
+# In Chinese: the same numbers, no English words outside math, names and numbers
+# ---------------------------------------------------------------------------------------
+from zh_words import english_in, explorer_texts  # noqa: E402
+
+
+def notation_dropped(text):
+    """``text`` without the names notebook 02 writes in both languages: vec(...), im2col,
+    and Python names with dots (cnnviz.matrix_form.conv_matrix)."""
+    text = re.sub(r"\bvec(?=\()|\bim2col\b", " ", text)
+    return re.sub(r"\b\w+(?:\.\w+)+", " ", text)
+
+
+def test_a_chinese_matrix_explorer_shows_no_english_words_and_the_same_numbers():
+    x, w, dy = CASES[0]
+    explorers = {}
+    for lang in ("zh", "en"):
+        ex = MatrixFormExplorer(x=x, w=w, dy=dy, lang=lang)
+        explorers[lang] = (ex, ex.im2col())
+    (zh, zh_section), (en, _) = explorers["zh"], explorers["en"]
+    assert all(stage.lang == "zh" for stage in zh.stages)
+    texts = [notation_dropped(t) for t in explorer_texts(zh, [zh_section])]
+    assert english_in(texts) == {}
+    assert zh.x_editor.title == "X（输入）" and zh.w_editor.title == "W（卷积核）"
+    assert zh.dy_editor.title == "∂L/∂Y（已知）"
+    # the captions name the row (column) of each step: y11, y12, y21, y22
+    names = [f"y{subscripted(i, j)}" for i in range(2) for j in range(2)]
+    assert zh.stage.captions == ([f"前向 {k + 1}/4：C 的第 {n} 行" for k, n in enumerate(names)]
+                                 + [f"反向 {k + 1}/4：Cᵀ 的第 {n} 列" for k, n in enumerate(names)])
+    # every number the Chinese frames show is the English one (and so cnnviz's)
+    for zh_stage, en_stage in zip(zh.stages, en.stages, strict=True):
+        assert len(zh_stage.frames) == len(en_stage.frames) > 0
+        for zh_frame, en_frame in zip(zh_stage.frames, en_stage.frames):
+            assert views.shown_tables(zh_frame) == views.shown_tables(en_frame)
+            assert legends(zh_frame) == legends(en_frame)
+            assert "按 X 的形状排列" in zh_frame or "P = im2col(X)：" in zh_frame
+    y = cnnviz.conv2d_forward(np.array(x, float), np.array(w, float), zh.b_given)
+    assert cells_of(zh.stage.frames[3], r"y\d\d") == {
+        views.cell_name("y", i, j): y[i, j] for i in range(2) for j in range(2)}
+    # the sum of step 1 written out, in Chinese words around the same math
+    assert f"C 的第 {names[0]} 行 · vec(X)" in zh.stage.frames[0]
+
+
+def test_a_chinese_matrix_explorer_says_what_is_wrong_in_chinese():
+    ex = MatrixFormExplorer(x=np.zeros((5, 5)), lang="zh")
+    # 25 inputs, and (5 - 2 + 1)² = 16 outputs, worked out here
+    assert ex.error == ("矩阵视图画出的 C 最多有 16 个输入、9 个输出；5×5 的 X 配 2×2 的 W 有 25 个输入、"
+                        "16 个输出：更大的矩阵请用 cnnviz.matrix_form.conv_matrix")
+    assert ex.stage.error == ex.error
+    assert english_in([notation_dropped(ex.error)]) == {}
+    bad_b = MatrixFormExplorer(b=np.ones((3, 3)), lang="zh")
+    assert bad_b.error.startswith("b 必须是一个数（共用）或一个 2×2 的矩阵") and "(3, 3)" in bad_b.error
+    # the layer's own words (English) come after a Chinese lead sentence
+    too_big = MatrixFormExplorer(w=np.ones((4, 4)), lang="zh")
+    assert too_big.error.startswith("这个设置不可用") and "larger than the padded input" in too_big.error
+
+
+def test_a_matrix_explorer_speaks_the_language_of_the_explorer_it_shares():
+    ex = MatrixFormExplorer(share=ConvBackwardExplorer(lang="zh"))
+    assert ex.lang == "zh" and ex.stage.captions[0].startswith("前向 1/4")
+    assert MatrixFormExplorer(share=ConvBackwardExplorer(lang="zh"), lang="en").lang == "en"
+    with i18n.using("zh"):
+        assert MatrixFormExplorer().stage.captions[0] == f"前向 1/4：C 的第 y{subscripted(0, 0)} 行"

@@ -12,7 +12,7 @@ ALLOWED = {
     "IndexError", "KeyError", "str", "int", "float", "dict", "list", "tuple", "set", "bool",
     "generator", "function", "ndarray", "numpy", "NaN", "inf", "np", "zeros", "sum", "max", "mean", "argmax",
     "in", "out", "max", "min", "avg", "ReLU", "NCHW", "im2col", "col2im", "dx", "dw", "db", "dy",
-    "dz", "lr", "log", "exp", "softmax", "MNIST",
+    "dz", "lr", "log", "exp", "softmax", "MNIST", "vec",
     # names of keys, programs and frameworks
     "Home", "End", "make", "lab", "JupyterLab", "PyTorch", "NumPy",
 }
@@ -34,7 +34,7 @@ def english_words(text):
     are not a name of the notation (x23, dy12 carry digits; X'k, M_k have a mark) nor a Python
     name in ALLOWED."""
     words = []
-    for match in re.finditer(r"[A-Za-z][A-Za-z_']*\d*", text):
+    for match in re.finditer(r"[A-Za-z][A-Za-z0-9_']*", text):  # im2col, x23: one word each
         word = match.group()
         core = word.split("_")[0].rstrip("'")
         if any(ch.isdigit() for ch in word) or "_" in word or "'" in word:

@@ -17,7 +17,8 @@ Offline by construction:
   ``text/html`` is drawn here from the widget state saved in the notebook: every stage becomes
   a static stage (``cnnviz.explorers.stage.static_stage_html``: its frames as JSON, the stage
   module inline) that plays, steps and scrubs with no kernel; sliders and other controls are
-  shown inert; no widget manager and no widget state is written;
+  shown inert, under the note that says where to move them (``open_to_edit``, in the page's
+  language: Chinese on the pages of OUT/zh/); no widget manager and no widget state is written;
 - markdown math ($...$, $$...$$) and ``text/latex`` outputs become MathML here, at build time
   (latex2mathml), so no MathJax is loaded;
 - require.js, MathJax, mermaid and every other ``<script src=http...>`` / ``<link href=http...>``
@@ -34,13 +35,14 @@ from pathlib import Path
 
 import nbformat
 from jinja2 import DictLoader
+from traitlets import Unicode
 from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tools beside this one
 import widget_state  # noqa: E402
-from cnnviz.explorers.stage import (OPEN_TO_EDIT, static_page_parts, static_slider,
+from cnnviz.explorers.stage import (open_to_edit, static_page_parts, static_slider,
                                     static_stage_html)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,14 +264,16 @@ _TEXTS = {"TextModel", "TextareaModel", "IntTextModel", "FloatTextModel", "Bound
 
 
 class StaticWidgets:
-    """Widget views drawn as static HTML from a notebook's saved widget state."""
+    """Widget views drawn as static HTML from a notebook's saved widget state; their own words
+    (the note above inert controls) in ``lang``, the page's language ("en" or "zh")."""
 
-    def __init__(self, nb, math=None):
+    def __init__(self, nb, math=None, lang="en"):
         saved = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {})
         # the saved state leaves out what is at its default (tools/widget_state.py)
         self.models = widget_state.complete(copy.deepcopy(saved.get("state", {}))) \
             if isinstance(saved, dict) else {}
         self.math = math  # a MathStore for the $...$ of HTMLMath widgets
+        self.lang = lang
         self.controls = 0
 
     def has(self, model_id):
@@ -282,7 +286,7 @@ class StaticWidgets:
             return None
         self.controls = 0
         body = self.html(model_id)
-        note = OPEN_TO_EDIT if self.controls else ""
+        note = open_to_edit(self.lang) if self.controls else ""
         return f'<div class="cnnviz-explorer-static cnnviz-site-widget">{note}{body}</div>'
 
     def _state(self, ref):
@@ -414,12 +418,14 @@ _STAGE_KEY = re.compile(r'(data-cnnviz-stage(?:-data)?=(?:\\?"|&quot;))([A-Za-z0
 class OfflinePreprocessor(Preprocessor):
     """Math to placeholders (MathML after rendering); widget views drawn from the saved widget
     state as ``text/html`` (then no widget view or widget state is left); stage keys unique in
-    the page; ``text/latex`` outputs as MathML."""
+    the page; ``text/latex`` outputs as MathML. ``lang``: the language of the pages ("en", "zh")."""
+
+    lang = Unicode("en")
 
     def preprocess(self, nb, resources):
         store = MathStore()
         resources["cnnviz_math"] = store
-        widgets = StaticWidgets(nb, store)
+        widgets = StaticWidgets(nb, store, self.lang)
         missing = resources["cnnviz_widgets_missing"] = []
         nb.metadata.pop("widgets", None)
         stage_ids = iter(range(1, 1 << 30))
@@ -474,7 +480,7 @@ def make_exporter(lang="en"):
     exporter.template_file = TEMPLATE_NAME
     exporter.display_data_priority = list(DISPLAY_PRIORITY)
     exporter.exclude_input_prompt = False
-    exporter.register_preprocessor(OfflinePreprocessor(), enabled=True)
+    exporter.register_preprocessor(OfflinePreprocessor(lang=lang), enabled=True)
     return exporter
 
 

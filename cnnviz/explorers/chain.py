@@ -16,7 +16,8 @@ A test drives it without a browser::
 No math here: the numbers come from ``cnnviz.chain.conv_pool_backward`` and the
 ``cnnviz.steps`` traces, the pictures from ``cnnviz.render.chain``. Every grid (but the masks
 M_k) is coloured on one scale, ``ex.scale``, from every number the frames show at any step
-(running totals included); each frame shows the legend once.
+(running totals included); each frame shows the legend once. Its words are in ``lang`` ("en" /
+"zh"; None: the notebook's language), from the catalog (``cnnviz.words``, ids ``chain.*``).
 
 >>> ex = ChainExplorer()
 >>> ex.stage.n_steps, ex.dy.tolist()
@@ -33,7 +34,7 @@ from ..layers import steps
 from ..render import chain as chain_views
 from ..render import colour
 from ..render import conv as views
-from .base import Explorer, MatrixEditor, Section, number_text
+from .base import Explorer, MatrixEditor, Section, SettingError, number_text
 from .stage import frame_html
 
 __all__ = ["ChainExplorer"]
@@ -51,29 +52,31 @@ class ChainExplorer(Explorer):
     """X → conv(W, b) → Y → max-pool (2×2, stride 1) → Z, and ∂L/∂Z flowing back to X, W, b.
 
     x (4×4 by default), w, b (fixed: a number shared, or one per position of Y) and dz, the
-    gradient arriving at Z. Defaults: notebook 05's example, with ∂L/∂Z = Z − T.
+    gradient arriving at Z. Defaults: notebook 05's example, with ∂L/∂Z = Z − T. ``lang``: the
+    language of its words ("en" / "zh"; None: the notebook's).
     """
 
-    def __init__(self, x=None, w=None, b=None, dz=None, low=-5, high=5):
-        super().__init__()
+    def __init__(self, x=None, w=None, b=None, dz=None, low=-5, high=5, lang=None):
+        super().__init__(lang)
         example = chain.example()
         x = example["x"] if x is None else x
         w = example["w"] if w is None else w
         self.b = np.asarray(example["b"] if b is None else b, dtype=float)
         if dz is None:
             dz = chain.conv_pool_loss(**example).dz
-        self.x_editor = MatrixEditor(x, "x", "X (input)", low, high, css_class="cnnviz-editor-x")
-        self.w_editor = MatrixEditor(w, "w", "W (kernel)", low, high, css_class="cnnviz-editor-w")
-        self.dz_editor = MatrixEditor(dz, "∂L/∂z", "∂L/∂Z (arriving at the pool's output)", low,
-                                      high, label="∂L/∂z", css_class="cnnviz-editor-dz",
-                                      css_name="dz")
+        self.x_editor = MatrixEditor(x, "x", self.say("editor.x_input"), low, high,
+                                     css_class="cnnviz-editor-x")
+        self.w_editor = MatrixEditor(w, "w", self.say("editor.w_kernel"), low, high,
+                                     css_class="cnnviz-editor-w")
+        self.dz_editor = MatrixEditor(dz, "∂L/∂z", self.say("chain.dz_editor"), low, high,
+                                      label="∂L/∂z", css_class="cnnviz-editor-dz", css_name="dz")
         for editor in (self.x_editor, self.w_editor, self.dz_editor):
             editor.on_change(self.refresh)
         self.record, self.pool_trace, self.conv_trace = None, [], []
         self.scale = None  # the colour scale of the grids (colour.scale_for), set by refresh
         self.stage = self.new_stage(css_class="cnnviz-chain-stage")
         editors = self._editors()
-        self.root = Section(self, [editors], [self.stage], "the chain, backward", "cnnviz-chain")
+        self.root = Section(self, [editors], [self.stage], self.say("chain.what"), "cnnviz-chain")
         self.refresh()
 
     def _editors(self):
@@ -147,9 +150,8 @@ class ChainExplorer(Explorer):
                             ("∂L/∂W", record.dw), ("∂L/∂b", record.db)):
             value = np.asarray(value)
             if not np.isfinite(value).all():
-                raise ValueError(f"{name} is {number_text(value[~np.isfinite(value)][0])}: the "
-                                 "values are too large for floating-point sums. Choose smaller "
-                                 "numbers; the picture shows the last values that worked.")
+                raise SettingError(self.say("chain.too_large", name=name,
+                                            value=number_text(value[~np.isfinite(value)][0])))
         pool_trace = steps.pool_backward_steps(record.dz, record.y, POOL_SIZE, POOL_STRIDE)
         conv_trace = steps.conv_backward_steps(record.dy, record.x, record.w, record.b)
         self.record, self.pool_trace, self.conv_trace = record, pool_trace, conv_trace
@@ -161,22 +163,24 @@ class ChainExplorer(Explorer):
 
     def _frames(self):
         r, n_pool, n_conv = self.record, len(self.pool_trace), len(self.conv_trace)
-        scale = self.scale
-        legend = colour.legend_html(scale)
-        frames = [frame_html(chain_views.pool_step_view(step, r.dz, r.y, scale), legend)
+        scale, lang = self.scale, self.lang
+        legend = colour.legend_html(scale, lang)
+        frames = [frame_html(chain_views.pool_step_view(step, r.dz, r.y, scale, lang), legend)
                   for step in self.pool_trace]
-        frames += [frame_html(chain_views.conv_step_view(step, r.dy, r.x, self.shared, scale),
+        frames += [frame_html(chain_views.conv_step_view(step, r.dy, r.x, self.shared, scale, lang),
                               legend) for step in self.conv_trace]
         total = n_pool + n_conv
-        captions = [f"step {t + 1} of {total}, {chain_views.pool_caption(step, n_pool)}"
+        captions = [self.say("chain.step", t=t + 1, total=total,
+                             what=chain_views.pool_caption(step, n_pool, lang))
                     for t, step in enumerate(self.pool_trace)]
-        captions += [f"step {n_pool + t + 1} of {total}, {chain_views.conv_caption(step, n_conv)}"
+        captions += [self.say("chain.step", t=n_pool + t + 1, total=total,
+                              what=chain_views.conv_caption(step, n_conv, lang))
                      for t, step in enumerate(self.conv_trace)]
         return {self.stage: (frames, captions)}
 
     def summary(self):
         if self.error or self.record is None:
-            return f"ChainExplorer: {self.error or 'no result yet'}"
+            return f"ChainExplorer: {self.error or self.say('chain.no_result')}"
         return (f"ChainExplorer: dL/dZ = {_matrix_text(self.dz)} -> dL/dY = "
                 f"{_matrix_text(self.dy)} -> dL/dX = {_matrix_text(self.dx)}, "
                 f"dL/dW = {_matrix_text(self.dw)}, dL/db = {_matrix_text(self.db)}")

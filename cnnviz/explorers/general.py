@@ -24,6 +24,16 @@ within ``MESSAGE_LIMIT`` at every setting the sliders allow (``within_limit``).
 The grids of numbers of an explorer (not the output-size explorer's counts) are coloured on
 one scale, ``explorer.scale`` (from every number they show at any step), and the one-frame
 stages carry its legend.
+
+Every explorer takes ``lang`` ("en" / "zh"; None: the notebook's): its labels, captions and
+messages come from the catalog (entries "general.*", ``cnnviz.words_general``), bad settings
+included (a ``SettingError`` in the explorer's words, checked before the op would refuse):
+
+>>> OutputSizeExplorer(height=3, width=3, kernel=5, padding=0, stride=1, lang="zh").error
+'卷积核 5×5 跨越 5×5，比填充后的输入 3×3 还大（输入 3×3，填充 (0, 0)）：请减小卷积核或膨胀，或增大填充'
+
+Notation as in notebook 06: the input is H_in × W_in, the output H_out × W_out (W alone is the
+kernel); the map of output channel f from input channel c is Y^(f,c).
 """
 import functools
 import json
@@ -37,7 +47,8 @@ from ..render import colour
 from ..render import conv as views
 from ..render import general as gviews
 from ..render.math import display_math
-from .base import Explorer, MatrixEditor, Section, message_of, number_text
+from ..words import say
+from .base import Explorer, MatrixEditor, Section, SettingError, message_of, number_text
 from .stage import frame_html
 
 __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplorer",
@@ -45,7 +56,8 @@ __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplore
 
 
 def default_multichannel():
-    """A batch of N=2 images with C=3 channels 4x4, F=2 filters of 3 channels 2x2, b (2,)."""
+    """A batch of N=2 images with C=3 input channels 4x4 (H_in x W_in), F=2 output channels
+    whose kernels have 3 slices 2x2, b (2,)."""
     x = np.array([
         [[[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 1]],
          [[0, 1, 1, 0], [2, 0, 1, 2], [1, 1, 0, 1], [0, 2, 1, 0]],
@@ -62,7 +74,7 @@ def default_multichannel():
 
 
 def default_strided():
-    """X 5x5, W 3x3 and dL/dY 3x3 (stride 2, padding 1 gives a 3x3 output)."""
+    """X 5x5, W 3x3 and dL/dY 3x3 (stride 2, padding 1 gives a 3x3 output, H_out x W_out)."""
     return {
         "x": np.array([[1, 0, 2, 1, 0], [2, 1, 0, 1, 3], [0, 1, 3, 0, 1],
                        [1, 2, 0, 2, 1], [3, 0, 1, 1, 2]], dtype=float),
@@ -79,45 +91,74 @@ MAX_SIZE, MAX_KERNEL, MAX_COUNT = 8, 5, 4
 # ---------------------------------------------------------------------------------------
 # Checking what a student passes in
 # ---------------------------------------------------------------------------------------
-def _in_range(name, value, low, high):
+class _SettingTypeError(SettingError, TypeError):
+    """A value of the wrong type, in the explorer's words."""
+
+
+def _in_range(name, value, low, high, lang="en"):
     """``value`` as an int within low..high, or a TypeError / ValueError that says so."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+        raise _SettingTypeError(say("general.whole_number", lang, name=name, low=low, high=high,
+                                    value=repr(value)))
     if not low <= value <= high:
-        raise ValueError(f"{name}={value} is outside what the sliders allow: "
-                         f"{name} must be from {low} to {high}")
+        raise SettingError(say("general.outside", lang, name=name, value=value, low=low,
+                               high=high))
     return int(value)
 
 
-def _array(values, name, ndim, what):
-    """``values`` as a float array of ``ndim`` dimensions with finite entries."""
+def _a_matrix(dims, lang):
+    """'a matrix (H_in, W_in)': what a 2-D argument must be."""
+    return say("general.a_matrix", lang, dims=dims)
+
+
+def _array(values, name, ndim, what, lang="en"):
+    """``values`` as a float array of ``ndim`` dimensions with finite entries; ``what`` says
+    what it must be (in ``lang``)."""
     try:
         array = np.array(values, dtype=float)
     except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of numbers {what}: {err}") from None
+        raise _SettingTypeError(say("general.not_numbers", lang, name=name, what=what,
+                                    error=err)) from None
     if array.ndim != ndim or 0 in array.shape:
-        raise ValueError(f"{name} has the wrong shape: expected {what}, got shape {array.shape}")
+        raise SettingError(say("general.wrong_shape", lang, name=name, what=what,
+                               shape=array.shape))
     if not np.all(np.isfinite(array)):
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(f"{name} must hold finite numbers: {name}{list(where)} = "
-                         f"{number_text(array[where])}")
+        raise SettingError(say("general.not_finite", lang, name=name, where=list(where),
+                               value=number_text(array[where])))
     return array
 
 
-def _no_more_than(name, shape, labels, limits):
+def _no_more_than(name, shape, labels, limits, lang="en"):
     for size, label, limit in zip(shape, labels, limits):
         if size > limit:
-            raise ValueError(f"{name} has {label} = {size}, more than the {limit} the pictures "
-                             f"show (shape {tuple(shape)})")
+            raise SettingError(say("general.too_many", lang, name=name, label=label, size=size,
+                                   limit=limit, shape=tuple(shape)))
 
 
-def _finite_result(name, values):
+def _finite_result(name, values, lang="en"):
     """A ValueError if a result overflowed to NaN or infinity (never shown as a number)."""
     values = np.asarray(values, dtype=float)
     if not np.all(np.isfinite(values)):
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
-        raise ValueError(f"{name}{list(where)} = {number_text(values[where])}: the numbers are "
-                         f"too large for float64; use smaller values")
+        raise SettingError(say("general.overflow", lang, name=name, where=list(where),
+                               value=number_text(values[where])))
+
+
+def _window_fits(size, kernel, stride, padding, dilation=1, lang="en"):
+    """A SettingError (in ``lang``) when the (dilated) kernel spans more than the padded input
+    along either axis: what ``ops.output_size`` would refuse, in the explorer's words.
+    size (H_in, W_in), kernel (K_H, K_W); stride, padding, dilation one number each."""
+    axes = [geometry.axis_arithmetic(n, k, stride, padding, dilation)
+            for n, k in zip(size, kernel)]
+    if all(a.fits for a in axes):
+        return
+    rows, cols = axes
+    dil = "" if dilation == 1 else say("general.with_dilation", lang,
+                                         dilation=(dilation, dilation))
+    raise SettingError(say("general.too_large", lang, kh=kernel[0], kw=kernel[1], dilation=dil,
+                           sh=rows.span, sw=cols.span, ph=rows.padded, pw=cols.padded,
+                           h=size[0], w=size[1], padding=(padding, padding)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -162,7 +203,7 @@ def message_size(frames, captions):
     return len(json.dumps(list(frames) + list(captions)).encode("utf-8"))
 
 
-def fitting_frames(trace, captions, *drawings):
+def fitting_frames(trace, captions, *drawings, lang="en"):
     """(frames, captions) of a trace, drawn by the first of ``drawings`` (step -> frame, the
     fullest first) whose frames all fit in one message; the last one's otherwise, through
     ``within_limit``. A drawing is judged first by its frame of the last step (the running
@@ -173,13 +214,13 @@ def fitting_frames(trace, captions, *drawings):
             frames = [draw(step) for step in trace]
             if message_size(frames, captions) <= MESSAGE_LIMIT:
                 return frames, list(captions)
-    return within_limit([drawings[-1](step) for step in trace], captions)
+    return within_limit([drawings[-1](step) for step in trace], captions, lang=lang)
 
 
-def within_limit(frames, captions, limit=MESSAGE_LIMIT):
+def within_limit(frames, captions, limit=MESSAGE_LIMIT, lang="en"):
     """(frames, captions) to send: all of them if they fit ``limit``; if not (a last resort),
     every m-th step with the smallest m that fits (the last step kept), each caption saying
-    so."""
+    so (in ``lang``)."""
     n = len(frames)
     size = message_size(frames, captions)
     if size <= limit or n < 2:
@@ -187,16 +228,15 @@ def within_limit(frames, captions, limit=MESSAGE_LIMIT):
     every = max(2, -(-size // limit))
     while True:
         kept = sorted(set(range(0, n, every)) | {n - 1})
-        note = (f" (1 step in {every} shown: all {n} are more than one message "
-                f"of {limit // 1000} kB can carry)")
+        note = say("general.steps_left_out", lang, every=every, n=n, kb=limit // 1000)
         shown = [frames[t] for t in kept], [captions[t] + note for t in kept]
         if every >= n or message_size(*shown) <= limit:
             return shown
         every += 1
 
 
-def _step_caption(k, n_steps, text):
-    return f"step {k} of {n_steps}: {text}"
+def _step_caption(k, n_steps, text, lang="en"):
+    return say("caption.step_of", lang, k=k, n=n_steps, what=text)
 
 
 def _y_text(i, j, prefix=""):
@@ -208,14 +248,16 @@ def _y_text(i, j, prefix=""):
 # Output size
 # ---------------------------------------------------------------------------------------
 class OutputSizeExplorer(Explorer):
-    """H, W, K, padding, stride, dilation -> the output size, and where every window lands.
+    """H_in, W_in, K, padding, stride, dilation -> the output size H_out x W_out, and where
+    every window lands.
 
-    Sliders: ``height_slider`` (H), ``width_slider`` (W), ``kernel_slider`` (K, square),
+    Sliders: ``height_slider`` (H_in), ``width_slider`` (W_in), ``kernel_slider`` (K, square),
     ``padding_slider`` (p), ``stride_slider`` (s), ``dilation_slider`` (d); ``sliders`` maps
-    "H", "W", "K", "padding", "stride", "dilation" to them. ``formula_stage`` fills in
-    HO = (H + 2p - d(K-1) - 1) // s + 1 (WO likewise) and says which rows / columns no window
-    reads; ``grid_stage`` (one frame) shows the padded input with how many windows read each
-    cell and where each window starts, and the output numbered by window; ``stage`` has one
+    "H", "W", "K", "padding", "stride", "dilation" to them ("H" and "W": the input's height
+    H_in and width W_in). ``formula_stage`` fills in H_out = (H_in + 2p - d(K-1) - 1) // s + 1
+    (W_out likewise) and says which rows / columns no window reads; ``grid_stage`` (one
+    frame) shows the padded input with how many windows read each cell and where each window
+    starts, and the output numbered by window; ``stage`` has one
     frame per window: the cells window #k covers, cut out with their row and column numbers,
     and the output it makes. A kernel larger than the padded input shows the message; the
     formula still shows the numbers, to show why.
@@ -224,20 +266,22 @@ class OutputSizeExplorer(Explorer):
     RANGES = {"H": (1, MAX_SIZE), "W": (1, MAX_SIZE), "K": (1, MAX_KERNEL), "padding": (0, 3),
               "stride": (1, 4), "dilation": (1, 3)}
 
-    def __init__(self, height=5, width=5, kernel=3, padding=1, stride=2, dilation=1):
-        super().__init__()
+    def __init__(self, height=5, width=5, kernel=3, padding=1, stride=2, dilation=1,
+                 lang=None):
+        super().__init__(lang)
         given = {"H": ("height", height), "W": ("width", width), "K": ("kernel", kernel),
                  "padding": ("padding", padding), "stride": ("stride", stride),
                  "dilation": ("dilation", dilation)}
-        values = {key: _in_range(name, value, *self.RANGES[key])
+        values = {key: _in_range(name, value, *self.RANGES[key], self.lang)
                   for key, (name, value) in given.items()}
         self.layout = None
         self.rows = self.cols = None
-        labels = {"H": ("H (rows)", "height"), "W": ("W (columns)", "width"),
-                  "K": ("K (kernel)", "kernel"), "padding": ("p (padding)", "padding"),
-                  "stride": ("s (stride)", "stride"), "dilation": ("d (dilation)", "dilation")}
-        self.sliders = {key: _int_slider(values[key], *self.RANGES[key], *labels[key])
-                        for key in self.RANGES}
+        labels = {"H": ("general.slider_h", "height"), "W": ("general.slider_w", "width"),
+                  "K": ("general.slider_k", "kernel"), "padding": ("general.slider_p", "padding"),
+                  "stride": ("general.slider_s", "stride"),
+                  "dilation": ("general.slider_d", "dilation")}
+        self.sliders = {key: _int_slider(values[key], *self.RANGES[key], self.say(label), css)
+                        for key, (label, css) in labels.items()}
         s = self.sliders
         self.height_slider, self.width_slider, self.kernel_slider = s["H"], s["W"], s["K"]
         self.padding_slider, self.stride_slider = s["padding"], s["stride"]
@@ -257,7 +301,8 @@ class OutputSizeExplorer(Explorer):
     # --- state --------------------------------------------------------------------------
     @property
     def settings(self):
-        """dict(size=(H, W), kernel=K, padding=p, stride=s, dilation=d) as the sliders say."""
+        """dict(size=(H_in, W_in), kernel=K, padding=p, stride=s, dilation=d) as the sliders
+        say."""
         s = self.sliders
         return dict(size=(s["H"].value, s["W"].value), kernel=s["K"].value,
                     padding=s["padding"].value, stride=s["stride"].value,
@@ -265,7 +310,7 @@ class OutputSizeExplorer(Explorer):
 
     @property
     def output_shape(self):
-        """(HO, WO) of the last valid setting (see ``error`` for the current one)."""
+        """(H_out, W_out) of the last valid setting (see ``error`` for the current one)."""
         return self.layout.out_shape if self.layout else None
 
     # --- update -------------------------------------------------------------------------
@@ -276,7 +321,7 @@ class OutputSizeExplorer(Explorer):
             self._recompute()
             frames, error = self._frames(), ""
         except Exception as err:  # as Explorer.refresh: the message goes on the stages
-            frames, error = {}, message_of(err)
+            frames, error = {}, message_of(err, self.lang)
             if self.rows is not None:
                 frames = {self.formula_stage: self._formula_frames()}
         self.error = error
@@ -292,21 +337,24 @@ class OutputSizeExplorer(Explorer):
         self.rows = self.cols = None
         self.rows = geometry.axis_arithmetic(st["size"][0], *args)
         self.cols = geometry.axis_arithmetic(st["size"][1], *args)
-        self.layout = geometry.window_layout(st["size"], *args)  # ValueError: kernel too large
+        _window_fits(st["size"], (st["kernel"],) * 2, st["stride"], st["padding"],
+                     st["dilation"], self.lang)
+        self.layout = geometry.window_layout(st["size"], *args)
 
     def _formula_frames(self):
         return ([display_math(*gviews.output_size_equations(self.rows, self.cols))
-                 + frame_html(gviews.leftover_note(self.rows, self.cols))], [""])
+                 + frame_html(gviews.leftover_note(self.rows, self.cols, self.lang))], [""])
 
     def _frames(self):
-        layout = self.layout
+        layout, lang = self.layout, self.lang
         n_steps = len(layout.windows)
-        frames = [gviews.window_step(layout, window.k) for window in layout.windows]
-        captions = [f"window #{window.k} of {n_steps}: {_y_text(window.i, window.j)}"
-                    for window in layout.windows]
+        frames = [gviews.window_step(layout, window.k, lang) for window in layout.windows]
+        captions = [self.say("general.window_caption", k=window.k, n=n_steps,
+                             y=_y_text(window.i, window.j)) for window in layout.windows]
         return {self.formula_stage: self._formula_frames(),
-                self.grid_stage: ([gviews.window_overview(layout, styled=False)], [""]),
-                self.stage: within_limit(frames, captions)}
+                self.grid_stage: ([gviews.window_overview(layout, styled=False, lang=lang)],
+                                  [""]),
+                self.stage: within_limit(frames, captions, lang=lang)}
 
     # --- display ------------------------------------------------------------------------
     def summary(self):
@@ -326,48 +374,53 @@ class OutputSizeExplorer(Explorer):
 class MultiChannelExplorer(Explorer):
     """Y[n, f] = sum over input channels c of X[n, c] ⋆ W[f, c], + b[f], one position per step.
 
-    x (N, C, H, W), w (F, C, KH, KW), b (F,); stride, padding, dilation as in the ops.
+    x (N, C, H_in, W_in), w (F, C, K_H, K_W), b (F,); stride, padding, dilation as in the ops.
     ``image_picker`` (n) and ``filter_picker`` (f) choose what is taken apart; the editors
     ``w_editors[c]`` edit W[f, c] of the chosen f, ``bias_slider`` edits b[f]; ``x`` is set in
     code (``ex.x = ...``, same shape). ``maps_stage`` (one frame) shows one column per input
-    channel, X[n, c] ⋆ W[f, c] = Z⁽ᶜ⁾, and Y[n, f]; ``stage`` has one frame per output
-    position: the window cut out of every channel and y_ij = z⁽¹⁾_ij + ... + b_f (the windows
-    left out, their place said in words, when all the frames would not fit in one message).
-    ``batch()`` shows every Y[n, f] of the batch (``batch_stage``).
+    channel, X[n, c] ⋆ W[f, c] = Y^(f,c) (the part of output channel f that comes from input
+    channel c), and Y[n, f]; ``stage`` has one frame per output position: the window cut out of
+    every channel and y_ij = y^(f,1)_ij + ... + y^(f,C)_ij + b_f (the windows left out, their
+    place said in words, when all the frames would not fit in one message; at the most
+    positions, the _ij of the maps' entries left out too). ``batch()`` shows
+    every Y[n, f] of the batch (``batch_stage``).
     """
 
-    def __init__(self, x=None, w=None, b=None, stride=1, padding=0, dilation=1, low=-3, high=3):
-        super().__init__()
+    def __init__(self, x=None, w=None, b=None, stride=1, padding=0, dilation=1, low=-3, high=3,
+                 lang=None):
+        super().__init__(lang)
+        lang = self.lang
         start = default_multichannel()
-        self._x = _array(start["x"] if x is None else x, "x", 4, "(N, C, H, W)")
-        self._w = _array(start["w"] if w is None else w, "w", 4, "(F, C, KH, KW)")
-        _no_more_than("x", self._x.shape, ("N", "C", "H", "W"),
-                      (MAX_COUNT, MAX_COUNT, MAX_SIZE, MAX_SIZE))
-        _no_more_than("w", self._w.shape, ("F", "C", "KH", "KW"),
-                      (MAX_COUNT, MAX_COUNT, MAX_KERNEL, MAX_KERNEL))
+        self._x = _array(start["x"] if x is None else x, "x", 4, "(N, C, H_in, W_in)", lang)
+        self._w = _array(start["w"] if w is None else w, "w", 4, "(F, C, K_H, K_W)", lang)
+        _no_more_than("x", self._x.shape, ("N", "C", "H_in", "W_in"),
+                      (MAX_COUNT, MAX_COUNT, MAX_SIZE, MAX_SIZE), lang)
+        _no_more_than("w", self._w.shape, ("F", "C", "K_H", "K_W"),
+                      (MAX_COUNT, MAX_COUNT, MAX_KERNEL, MAX_KERNEL), lang)
         if self._x.shape[1] != self._w.shape[1]:
-            raise ValueError(f"x has {self._x.shape[1]} input channels (shape {self._x.shape}) "
-                             f"but w has {self._w.shape[1]} (shape {self._w.shape}): each "
-                             f"filter needs one kernel slice per input channel")
+            raise SettingError(self.say("general.channels_differ", cx=self._x.shape[1],
+                                        x_shape=self._x.shape, cw=self._w.shape[1],
+                                        w_shape=self._w.shape))
         b = np.array(start["b"] if b is None else b, dtype=float)
         if b.shape not in ((), (self._w.shape[0],)):
-            raise ValueError(f"b must be one number or one per output channel, shape "
-                             f"({self._w.shape[0]},), got shape {b.shape}")
-        self._b = _array(np.broadcast_to(b, (self._w.shape[0],)), "b", 1, "(F,)")
-        self.stride = _in_range("stride", stride, *OutputSizeExplorer.RANGES["stride"])
-        self.padding = _in_range("padding", padding, *OutputSizeExplorer.RANGES["padding"])
-        self.dilation = _in_range("dilation", dilation, *OutputSizeExplorer.RANGES["dilation"])
+            raise SettingError(self.say("general.bias_shape", f=self._w.shape[0], shape=b.shape))
+        self._b = _array(np.broadcast_to(b, (self._w.shape[0],)), "b", 1, "(F,)", lang)
+        ranges = OutputSizeExplorer.RANGES
+        self.stride = _in_range("stride", stride, *ranges["stride"], lang)
+        self.padding = _in_range("padding", padding, *ranges["padding"], lang)
+        self.dilation = _in_range("dilation", dilation, *ranges["dilation"], lang)
         self.result, self.traces = None, []
         self.scale = None  # the colour scale of the grids (colour.scale_for), set by refresh
         self._traces_made = {}  # channel -> (its inputs, its trace): see _channel_trace
         self._holding = False
         n_images, channels = self._x.shape[:2]
         self.image_picker = widgets.ToggleButtons(
-            options=[(f"image {n + 1}", n) for n in range(n_images)], value=0, description="n",
-            style={"button_width": "90px", "description_width": "20px"})
+            options=[(self.say("general.image", n=n + 1), n) for n in range(n_images)], value=0,
+            description="n", style={"button_width": "90px", "description_width": "20px"})
         self.image_picker.add_class("cnnviz-image-picker")
         self.filter_picker = widgets.ToggleButtons(
-            options=[(f"output channel {f + 1}", f) for f in range(self._w.shape[0])], value=0,
+            options=[(self.say("general.output_channel", f=f + 1), f)
+                     for f in range(self._w.shape[0])], value=0,
             description="f", style={"button_width": "150px", "description_width": "20px"})
         self.filter_picker.add_class("cnnviz-filter-picker")
         self.w_editors = []
@@ -404,20 +457,21 @@ class MultiChannelExplorer(Explorer):
     # --- state --------------------------------------------------------------------------
     @property
     def x(self):
-        """The input batch (N, C, H, W); assign an array of the same shape to change it."""
+        """The input batch (N, C, H_in, W_in); assign an array of the same shape to change it."""
         return self._x.copy()
 
     @x.setter
     def x(self, values):
-        values = _array(values, "x", 4, f"shape {self._x.shape}")
+        values = _array(values, "x", 4, self.say("general.the_shape", shape=self._x.shape),
+                        self.lang)
         if values.shape != self._x.shape:
-            raise ValueError(f"x: expected shape {self._x.shape}, got {values.shape}")
+            raise SettingError(self.say("general.x_shape", want=self._x.shape, got=values.shape))
         self._x = values
         self.refresh()
 
     @property
     def w(self):
-        """All kernels (F, C, KH, KW); the editors show W[f] of the chosen output channel."""
+        """All kernels (F, C, K_H, K_W); the editors show W[f] of the chosen output channel."""
         return self._w.copy()
 
     @property
@@ -467,13 +521,15 @@ class MultiChannelExplorer(Explorer):
     # --- update -------------------------------------------------------------------------
     def _recompute(self):
         args = (self.stride, self.padding, self.dilation)
+        _window_fits(self._x.shape[2:], self._w.shape[2:], *args, self.lang)
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is a message below
             result = geometry.channel_sum(self._x, self._w, self._b, self.n, self.f, *args)
-        _finite_result("Y", result.all_y)
-        _finite_result("Z", result.maps)
+        _finite_result("Y", result.all_y, self.lang)
+        for c, y_fc in enumerate(result.maps):  # the map Y^(f,c) of each input channel
+            _finite_result(f"Y^({self.f + 1},{c + 1})", y_fc, self.lang)
         self.traces = [self._channel_trace(c) for c in range(self._x.shape[1])]
         self.result = result
-        # every grid: X[n] (its windows too), W[f], the maps Z, Y of the whole batch
+        # every grid: X[n] (its windows too), W[f], the maps Y^(f,c), Y of the whole batch
         self.scale = colour.scale_for(self._x[self.n], self._w[self.f], result.maps,
                                       result.all_y)
 
@@ -490,46 +546,53 @@ class MultiChannelExplorer(Explorer):
 
     def _shapes_line(self):
         return frame_html(gviews.shapes_line(self._x.shape, self._w.shape, self._b.shape,
-                                             self.result.all_y.shape))
+                                             self.result.all_y.shape, self.lang))
 
     def _frames(self):
         n, f, result, trace, scale = self.n, self.f, self.result, self.traces[0], self.scale
+        lang = self.lang
         padding = (self.padding, self.padding)
-        legend = colour.legend_html(scale)
+        legend = colour.legend_html(scale, lang)
         x_n, w_f = self._x[n], self._w[f]
         x_padded = np.pad(x_n, ((0, 0), padding, padding))
-        captions = [_step_caption(t + 1, len(trace), f"{_y_text(step.i, step.j)} of image "
-                                  f"{n + 1}, output channel {f + 1}")
+        captions = [_step_caption(t + 1, len(trace), self.say(
+                        "general.channel_caption", y=_y_text(step.i, step.j), n=n + 1, f=f + 1),
+                        lang)
                     for t, step in enumerate(trace)]
 
-        def frame(windows, colours=True):
+        def frame(windows, colours=True, indexed=True):
             return lambda step: gviews.channel_step(x_padded, result.maps, result.bias,
                                                     result.y, f, step, padding, windows,
-                                                    scale=scale if colours else None)
+                                                    scale=scale if colours else None, lang=lang,
+                                                    indexed=indexed)
 
-        # the windows coloured; if too large, plain; if still too large, in words
-        stepped = fitting_frames(trace, captions, frame(True), frame(True, False), frame(False))
+        # the windows coloured; if too large, plain; if still too large, in words; then
+        # without the _ij of every map's entry
+        stepped = fitting_frames(trace, captions, frame(True), frame(True, False), frame(False),
+                                 frame(False, indexed=False), lang=lang)
         overview = [gviews.channel_overview(x_n, w_f, result.maps, result.bias, result.y, n,
-                                            f, padding, styled=False, scale=scale) + legend]
+                                            f, padding, styled=False, scale=scale,
+                                            lang=lang) + legend]
         if message_size(overview, [""]) > MESSAGE_LIMIT:  # names for Y only
             overview = [gviews.channel_overview(x_n, w_f, result.maps, result.bias, result.y, n,
                                                 f, padding, named=False, styled=False,
-                                                scale=scale) + legend]
+                                                scale=scale, lang=lang) + legend]
         out = {self.shapes_stage: ([self._shapes_line()], [""]),
                self.maps_stage: (overview, [""]),
                self.stage: stepped}
         if self.batch_stage is not None:
-            batch = [gviews.batch_panel(result.all_y, n, f, styled=False, scale=scale) + legend]
+            batch = [gviews.batch_panel(result.all_y, n, f, styled=False, scale=scale,
+                                        lang=lang) + legend]
             if message_size(batch, [""]) > MESSAGE_LIMIT:  # names for the chosen Y[n, f] only
                 batch = [gviews.batch_panel(result.all_y, n, f, named=False, styled=False,
-                                            scale=scale) + legend]
+                                            scale=scale, lang=lang) + legend]
             out[self.batch_stage] = (batch, [""])
         return out
 
     # --- results and sections -----------------------------------------------------------
     @property
     def y(self):
-        """Y (N, F, HO, WO) of the whole batch, from the 4-D op."""
+        """Y (N, F, H_out, W_out) of the whole batch, from the 4-D op."""
         return self.result.all_y
 
     def batch(self):
@@ -557,7 +620,7 @@ class StridedBackwardExplorer(Explorer):
     """∂L/∂X of a strided, padded convolution, step by step on the padded grid, and as a full
     convolution of ∂L/∂Y (zeros inserted) with the rotated kernel.
 
-    x (H, W) is set in code (``ex.x = ...``: a bad one shows its message, like a slider);
+    x (H_in, W_in) is set in code (``ex.x = ...``: a bad one shows its message, like a slider);
     ``w_editor`` edits W; ``dy_editor`` edits ∂L/∂Y and is replaced when stride or padding
     change its shape (values kept where the shapes overlap, and remembered per shape);
     ``stride_slider``, ``padding_slider``. Stages: ``overview_stage`` (one frame: ∂L/∂Y and
@@ -572,14 +635,15 @@ class StridedBackwardExplorer(Explorer):
 
     STRIDES, PADDINGS = (1, 3), (0, 2)
 
-    def __init__(self, x=None, w=None, dy=None, stride=2, padding=1, low=-5, high=5):
-        super().__init__()
+    def __init__(self, x=None, w=None, dy=None, stride=2, padding=1, low=-5, high=5, lang=None):
+        super().__init__(lang)
+        lang = self.lang
         start = default_strided()
         self._x = self._valid_x(start["x"] if x is None else x)
-        w = _array(start["w"] if w is None else w, "w", 2, "a matrix (KH, KW)")
-        _no_more_than("w", w.shape, ("KH", "KW"), (MAX_KERNEL, MAX_KERNEL))
-        stride = _in_range("stride", stride, *self.STRIDES)
-        padding = _in_range("padding", padding, *self.PADDINGS)
+        w = _array(start["w"] if w is None else w, "w", 2, _a_matrix("(K_H, K_W)", lang), lang)
+        _no_more_than("w", w.shape, ("K_H", "K_W"), (MAX_KERNEL, MAX_KERNEL), lang)
+        stride = _in_range("stride", stride, *self.STRIDES, lang)
+        padding = _in_range("padding", padding, *self.PADDINGS, lang)
         if dy is None:
             dy = start["dy"]
             try:
@@ -589,23 +653,24 @@ class StridedBackwardExplorer(Explorer):
             if out != dy.shape:
                 dy = np.ones(out)
         else:
-            dy = _array(dy, "∂L/∂Y", 2, "a matrix (HO, WO)")
+            dy = _array(dy, "∂L/∂Y", 2, _a_matrix("(H_out, W_out)", lang), lang)
             try:
                 out = ops.output_size(self._x.shape, w.shape, stride, padding)
             except ValueError:
                 out = None  # no output: the message says why; ∂L/∂Y is kept as given
             if out is not None and dy.shape != out:
-                raise ValueError(
-                    f"∂L/∂Y has shape {dy.shape}, but X {self._x.shape} with W {w.shape}, "
-                    f"stride {stride} and padding {padding} gives an output of shape {out}: "
-                    f"∂L/∂Y must have the output's shape {out}")
+                raise SettingError(self.say("general.dy_shape", dy=dy.shape, x=self._x.shape,
+                                            w=w.shape, stride=stride, padding=padding, out=out))
         self._low, self._high = low, high
         self.trace = []
         self.scale = None  # the colour scale of the grids (colour.scale_for), set by refresh
         self._two_ways = None  # the current state's two_ways, worked out when first asked for
-        self.stride_slider = _int_slider(stride, *self.STRIDES, "s (stride)", "stride")
-        self.padding_slider = _int_slider(padding, *self.PADDINGS, "p (padding)", "padding")
-        self.w_editor = MatrixEditor(w, "w", "W (kernel)", low, high, css_class="cnnviz-editor-w")
+        self.stride_slider = _int_slider(stride, *self.STRIDES, self.say("general.slider_s"),
+                                         "stride")
+        self.padding_slider = _int_slider(padding, *self.PADDINGS, self.say("general.slider_p"),
+                                          "padding")
+        self.w_editor = MatrixEditor(w, "w", self.say("editor.w_kernel"), low, high,
+                                     css_class="cnnviz-editor-w")
         self.w_editor.on_change(self.refresh)
         self._dy_editors = {}
         self.dy_box = widgets.VBox([self._dy_editor(dy)])
@@ -625,17 +690,16 @@ class StridedBackwardExplorer(Explorer):
         return Section(self, [self.settings_box, self.editors], stages, what,
                        "cnnviz-strided-backward")
 
-    @staticmethod
-    def _valid_x(values):
-        x = _array(values, "x", 2, "a matrix (H, W)")
-        _no_more_than("x", x.shape, ("H", "W"), (MAX_SIZE, MAX_SIZE))
+    def _valid_x(self, values):
+        x = _array(values, "x", 2, _a_matrix("(H_in, W_in)", self.lang), self.lang)
+        _no_more_than("x", x.shape, ("H_in", "W_in"), (MAX_SIZE, MAX_SIZE), self.lang)
         return x
 
     def _dy_editor(self, values):
         values = np.asarray(values, dtype=float)
         editor = _relayout(MatrixEditor(
-            values, "∂L/∂y", "∂L/∂Y (given)", self._low, self._high, label="∂L/∂y",
-            css_class="cnnviz-editor-dy", css_name="dy"),
+            values, "∂L/∂y", self.say("editor.dy_given"), self._low, self._high,
+            label="∂L/∂y", css_class="cnnviz-editor-dy", css_name="dy"),
             max(190, min(250, 940 // values.shape[1] - 4)), description_width="60px")
         editor.on_change(self.refresh)
         self._dy_editors[values.shape] = editor
@@ -691,15 +755,16 @@ class StridedBackwardExplorer(Explorer):
     def _recompute(self):
         stride, padding, w = self.stride, self.padding, self.w
         x = self._valid_x(self._x)
-        out = ops.output_size(x.shape, w.shape, stride, padding)  # ValueError: kernel too large
+        _window_fits(x.shape, w.shape, stride, padding, 1, self.lang)
+        out = ops.output_size(x.shape, w.shape, stride, padding)
         self._use_dy_shape(out)
         dy = self.dy
         # One trace on the padded grid serves every stepped picture: its dW is the layer's,
         # its dX the layer's inside the border.
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is a message below
             trace = geometry.padded_backward_steps(dy, x, w, stride, padding)
-        _finite_result("∂L/∂W", trace[-1].dW)
-        _finite_result("∂L/∂X", trace[-1].dX)
+        _finite_result("∂L/∂W", trace[-1].dW, self.lang)
+        _finite_result("∂L/∂X", trace[-1].dX, self.lang)
         self.trace = trace
         # every grid of every section: X, W (rotated), ∂L/∂Y, and at each step what it adds
         # and the running totals on the padded grid (the full convolution's are among them)
@@ -709,35 +774,41 @@ class StridedBackwardExplorer(Explorer):
         self._two_ways = functools.cache(lambda: geometry.input_grad_two_ways(*args))
 
     def _captions(self):
-        return [_step_caption(k + 1, len(self.trace), f"{_y_text(s.i, s.j, '∂L/∂')} flows back")
+        return [_step_caption(k + 1, len(self.trace),
+                              self.say("conv.flows_back", dy=_y_text(s.i, s.j, "∂L/∂")),
+                              self.lang)
                 for k, s in enumerate(self.trace)]
 
     def _frames(self):
         x, dy, padding, last = self.x, self.dy, (self.padding,) * 2, self.trace[-1]
-        scale = self.scale
-        legend = colour.legend_html(scale)
+        scale, lang = self.scale, self.lang
+        legend = colour.legend_html(scale, lang)
         # the fullest drawing of a step that fits: what it adds, coloured; plain; then
         # without what it adds, coloured; plain
         drawings = ((True, scale), (True, None), (False, scale), (False, None))
         captions = self._captions()
         out = {
             self.overview_stage: ([gviews.strided_dx_overview(dy, last, x.shape, padding,
-                                                              styled=False, scale=scale)
+                                                              styled=False, scale=scale,
+                                                              lang=lang)
                                    + legend], [""]),
             self.stage: fitting_frames(self.trace, captions, *(
                 functools.partial(gviews.strided_dx_step, x_shape=x.shape, padding=padding,
-                                  added=added, scale=fill) for added, fill in drawings))}
+                                  added=added, scale=fill, lang=lang)
+                for added, fill in drawings), lang=lang)}
         if self.weights_stage is not None:
             out[self.weights_overview_stage] = (
-                [gviews.strided_dw_overview(x, padding, last, styled=False, scale=scale)
+                [gviews.strided_dw_overview(x, padding, last, styled=False, scale=scale,
+                                            lang=lang)
                  + legend], [""])
             out[self.weights_stage] = fitting_frames(self.trace, captions, *(
                 functools.partial(gviews.strided_dw_step, x_shape=x.shape, padding=padding,
-                                  added=added, scale=fill) for added, fill in drawings))
+                                  added=added, scale=fill, lang=lang)
+                for added, fill in drawings), lang=lang)
         if self.full_stage is not None:
             out[self.full_stage] = ([gviews.full_convolution_panels(
                 self.two_ways, self.w.shape, (self.stride,) * 2, padding, styled=False,
-                scale=scale) + legend], [""])
+                scale=scale, lang=lang) + legend], [""])
         return out
 
     # --- results and sections -----------------------------------------------------------

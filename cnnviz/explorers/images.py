@@ -7,7 +7,8 @@ A test drives it without a browser::
     ex.stage.frame                         # the HTML the student sees: the image and every map
 
 No math here: the maps come from ``cnnviz.derivation.images``, the pictures from
-``cnnviz.render.images``.
+``cnnviz.render.images``. Its words are in its ``lang`` (see ``explorers.base``): the kernels
+keep their names in ``maps`` ("your kernel" ...), the view says them in the language.
 
 >>> ex = FeatureMapExplorer()
 >>> [m.name for m in ex.maps][-1], ex.maps[-1].y.shape
@@ -41,8 +42,8 @@ class FeatureMapExplorer(Explorer):
     image : (H_in, W_in), or (N, H_in, W_in) for N images; default an 8×8 hand-drawn 7.
     """
 
-    def __init__(self, image=None, w=None, kernels=None, low=-3, high=3):
-        super().__init__()
+    def __init__(self, image=None, w=None, kernels=None, low=-3, high=3, lang=None):
+        super().__init__(lang)
         stack = images.sample_image() if image is None else np.asarray(image, dtype=float)
         if stack.ndim == 2:
             stack = stack[None]
@@ -55,13 +56,15 @@ class FeatureMapExplorer(Explorer):
         self.kernels = dict(images.KERNELS if kernels is None else kernels)
         if YOURS in self.kernels:
             raise ValueError(f"{YOURS!r} is the name of the kernel on the sliders; rename yours")
-        self.w_editor = MatrixEditor([[1, 0], [0, -1]] if w is None else w, "w", "W (your kernel)",
-                                     low, high, css_class="cnnviz-editor-w")
+        self.w_editor = MatrixEditor([[1, 0], [0, -1]] if w is None else w, "w",
+                                     self.say("images.editor"), low, high,
+                                     css_class="cnnviz-editor-w")
         self.w_editor.on_change(self.refresh)
         controls = [self.w_editor]
         self.index = None
         if len(stack) > 1:
-            self.index = widgets.IntSlider(value=0, min=0, max=len(stack) - 1, description="image",
+            self.index = widgets.IntSlider(value=0, min=0, max=len(stack) - 1,
+                                           description=self.say("images.image"),
                                            layout=widgets.Layout(width="320px"))
             self.index.add_class("cnnviz-slider-image")
             self.index.observe(self.refresh, names="value")
@@ -92,9 +95,11 @@ class FeatureMapExplorer(Explorer):
         self.maps = images.feature_maps(self.image, {**self.kernels, YOURS: self.w})
 
     def _frames(self):
-        view = image_views.feature_maps_view(self.image, self.maps, yours=YOURS)
-        number = "" if self.index is None else f" (image {self.index.value + 1} of {len(self.images)})"
-        return {self.stage: ([frame_html(view)], [f"{len(self.maps)} feature maps{number}"])}
+        view = image_views.feature_maps_view(self.image, self.maps, yours=YOURS, lang=self.lang)
+        number = ("" if self.index is None else
+                  self.say("images.caption_of", i=self.index.value + 1, n=len(self.images)))
+        caption = self.say("images.caption", count=len(self.maps)) + number
+        return {self.stage: ([frame_html(view)], [caption])}
 
     def summary(self):
         if self.error or not self.maps:

@@ -15,6 +15,8 @@ shows NaN or infinity).
 W and W* are coloured on one scale (``ex.scale``, from W at every iteration of the run and
 W*), and each frame shows the legend once.
 
+Its words (slider labels, captions, verdicts) are in its ``lang`` (see ``explorers.base``).
+
 No math here: cnnviz.derivation.learning does the descent, cnnviz.render.matrix draws it.
 """
 import ipywidgets as widgets
@@ -24,7 +26,7 @@ from ..derivation import learning
 from ..render import colour
 from ..render import conv as views
 from ..render import matrix as mviews
-from .base import Explorer, FiniteFloatSlider, Section
+from .base import Explorer, FiniteFloatSlider, Section, SettingError
 from .stage import SPEEDS, frame_html
 
 __all__ = ["LearnKernelExplorer"]
@@ -36,8 +38,9 @@ class LearnKernelExplorer(Explorer):
     """Gradient descent on W (2-D kernel, no bias) towards a hidden kernel W*, one frame per
     iteration. count, x_shape and seed choose the inputs X (``learning.make_pairs``)."""
 
-    def __init__(self, hidden=None, rate=0.4, steps=7, count=3, x_shape=(5, 5), seed=0):
-        super().__init__()
+    def __init__(self, hidden=None, rate=0.4, steps=7, count=3, x_shape=(5, 5), seed=0,
+                 lang=None):
+        super().__init__(lang)
         hidden = learning.default_hidden() if hidden is None else hidden
         self.count, self.x_shape, self.seed = count, x_shape, seed
         self._hidden = hidden  # checked (a finite 2-D kernel) by cnnviz.learning
@@ -53,13 +56,13 @@ class LearnKernelExplorer(Explorer):
         style = widgets.SliderStyle(description_width="110px")
         self.rate_slider = FiniteFloatSlider(
             value=rate, min=min(0.0, rate), max=max(1.5, rate), step=0.01,
-            description="learning rate η", readout_format=".2f", continuous_update=True,
+            description=self.say("learn.rate"), readout_format=".2f", continuous_update=True,
             layout=layout, style=style)
         self.rate_slider.add_class("cnnviz-slider")
         self.rate_slider.add_class("cnnviz-slider-rate")
         self.steps_slider = widgets.IntSlider(
             value=steps, min=min(1, steps), max=max(MAX_FRAMES_STEPS, steps),
-            description="steps", continuous_update=True,
+            description=self.say("learn.steps"), continuous_update=True,
             layout=layout, style=style)
         self.steps_slider.add_class("cnnviz-slider")
         self.steps_slider.add_class("cnnviz-slider-steps")
@@ -91,8 +94,8 @@ class LearnKernelExplorer(Explorer):
 
     def _recompute(self):
         if self.steps > MAX_FRAMES_STEPS:
-            raise ValueError(f"steps: the stage shows at most {MAX_FRAMES_STEPS} steps, got "
-                             f"{self.steps}; use cnnviz.learning.learn_kernel for longer runs")
+            raise SettingError(self.say("learn.too_many", most=MAX_FRAMES_STEPS, steps=self.steps,
+                                        function="cnnviz.learning.learn_kernel"))
         self.pairs = learning.make_pairs(self.hidden, self.count, self.x_shape, self.seed)
         self.trace = learning.learn_kernel(self.pairs, self.rate, self.steps)
         self.stable_rate = learning.largest_stable_rate(self.pairs)
@@ -102,15 +105,16 @@ class LearnKernelExplorer(Explorer):
 
     def _frames(self):
         trace, hidden = self.trace, self.hidden
-        legend = colour.legend_html(self.scale)
+        legend = colour.legend_html(self.scale, self.lang)
         frames, captions = [], []
         for t in range(trace.iterations + 1):
             frames.append(frame_html(mviews.learning_view(trace, t, hidden, self.stable_rate,
-                                                          self.difference, scale=self.scale),
+                                                          self.difference, scale=self.scale,
+                                                          lang=self.lang),
                                      legend))
-            captions.append(f"iteration {t} of {trace.iterations}: "
-                            f"L = {mviews.loss_text(trace.loss[t])}"
-                            + (" (diverged: the run stops here)"
+            captions.append(self.say("learn.caption", t=t, n=trace.iterations,
+                                     loss=mviews.loss_text(trace.loss[t]))
+                            + (self.say("learn.caption_diverged")
                                if trace.diverged and t == trace.iterations else ""))
         return {self.stage: (frames, captions)}
 

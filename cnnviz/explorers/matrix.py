@@ -19,6 +19,9 @@ from cnnviz.layers.steps, the pictures from cnnviz.render.matrix. Every grid is 
 one scale (``explorer.scale``, from every number either stage shows at any step: X, W, Y,
 ∂L/∂Y, the running ∂L/∂X and ∂L/∂W; C's and P's entries are w's and x's), and each frame
 shows the legend once.
+
+Its words (editor titles, captions, messages) are in its ``lang`` (see ``explorers.base``);
+with ``share=`` and no ``lang`` it speaks the shared explorer's language.
 """
 import ipywidgets as widgets
 import numpy as np
@@ -28,7 +31,7 @@ from ..layers import steps
 from ..render import colour
 from ..render import conv as views
 from ..render import matrix as mviews
-from .base import Explorer, MatrixEditor, Section
+from .base import Explorer, MatrixEditor, Section, SettingError
 from .stage import frame_html
 
 __all__ = ["MatrixFormExplorer"]
@@ -48,8 +51,10 @@ class MatrixFormExplorer(Explorer):
     ``ConvBackwardExplorer``: one set of sliders drives both.
     """
 
-    def __init__(self, x=None, w=None, b=None, dy=None, low=-5, high=5, share=None):
-        super().__init__()
+    def __init__(self, x=None, w=None, b=None, dy=None, low=-5, high=5, share=None, lang=None):
+        if lang is None and share is not None:
+            lang = getattr(share, "lang", None)
+        super().__init__(lang)
         self.shared_with = share
         if share is not None:
             # The sliders of another explorer (e.g. a ConvBackwardExplorer): the same widgets,
@@ -70,11 +75,11 @@ class MatrixFormExplorer(Explorer):
             w = worked["w"] if w is None else w
             self._b = worked["b"] if b is None else np.array(b, dtype=float)
             dy = worked["dy"] if dy is None else dy
-            self.x_editor = MatrixEditor(x, "x", "X (input)", low, high,
+            self.x_editor = MatrixEditor(x, "x", self.say("editor.x_input"), low, high,
                                          css_class="cnnviz-editor-x")
-            self.w_editor = MatrixEditor(w, "w", "W (kernel)", low, high,
+            self.w_editor = MatrixEditor(w, "w", self.say("editor.w_kernel"), low, high,
                                          css_class="cnnviz-editor-w")
-            self.dy_editor = MatrixEditor(dy, "∂L/∂y", "∂L/∂Y (given)", low, high,
+            self.dy_editor = MatrixEditor(dy, "∂L/∂y", self.say("editor.dy_given"), low, high,
                                           label="∂L/∂y", css_class="cnnviz-editor-dy",
                                           css_name="dy")
         for editor in (self.x_editor, self.w_editor, self.dy_editor):
@@ -126,17 +131,16 @@ class MatrixFormExplorer(Explorer):
         x, w = self.x, self.w
         out = tuple(n - k + 1 for n, k in zip(x.shape, w.shape))
         if x.size > MAX_INPUTS or (min(out) > 0 and out[0] * out[1] > MAX_OUTPUTS):
-            raise ValueError(
-                f"the matrix view draws C for at most {MAX_INPUTS} inputs and {MAX_OUTPUTS} "
-                f"outputs; X {x.shape[0]}x{x.shape[1]} with W {w.shape[0]}x{w.shape[1]} has "
-                f"{x.size} and {max(out[0], 0) * max(out[1], 0)}: use "
-                "cnnviz.matrix_form.conv_matrix for larger ones")
+            raise SettingError(self.say(
+                "matrix.too_large", inputs=MAX_INPUTS, outputs=MAX_OUTPUTS, xh=x.shape[0],
+                xw=x.shape[1], wh=w.shape[0], ww=w.shape[1], n_in=x.size,
+                n_out=max(out[0], 0) * max(out[1], 0),
+                function="cnnviz.matrix_form.conv_matrix"))
         self.c = matrix_form.conv_matrix(x.shape, w)
         self.p = matrix_form.im2col(x, w.shape)
         b = self.b_given
         if b.ndim not in (0, 2) or (b.ndim == 2 and b.shape != out):
-            raise ValueError(f"b must be a number (shared) or a {out[0]}x{out[1]} matrix (one "
-                             f"per output position), got shape {b.shape}")
+            raise SettingError(self.say("matrix.bad_b", h=out[0], w=out[1], shape=b.shape))
         self.forward = steps.conv_forward_steps(x, w, b)
         self.backward = steps.conv_backward_steps(self.dy, x, w, b)
         self.scale = colour.scale_for(x, w, self.dy, self.forward[-1].Y, self.backward[-1].dW,
@@ -148,21 +152,26 @@ class MatrixFormExplorer(Explorer):
         names = [views.subscript(views.cell_name("y", s.i, s.j)[1:]) for s in self.forward]
         out = {}
         shared, scale = self.b_given.ndim == 0, self.scale
-        legend = colour.legend_html(scale)
+        lang = self.lang
+        legend = colour.legend_html(scale, lang)
         frames = [frame_html(mviews.jacobian_forward_view(self.c, self.forward, x, b_used, k,
-                                                          shared_bias=shared, scale=scale),
+                                                          shared_bias=shared, scale=scale,
+                                                          lang=lang),
                              legend)
                   for k in range(n)]
         frames += [frame_html(mviews.jacobian_backward_view(self.c, self.backward, self.dy,
-                                                            x.shape, k, scale=scale), legend)
+                                                            x.shape, k, scale=scale, lang=lang),
+                              legend)
                    for k in range(n)]
-        captions = ([f"forward {k + 1}/{n}: row y{names[k]} of C" for k in range(n)]
-                    + [f"backward {k + 1}/{n}: column y{names[k]} of Cᵀ" for k in range(n)])
+        captions = ([self.say("matrix.forward_caption", k=k + 1, n=n, sub=names[k])
+                     for k in range(n)]
+                    + [self.say("matrix.backward_caption", k=k + 1, n=n, sub=names[k])
+                       for k in range(n)])
         out[self.stage] = (frames, captions)
         if self.im2col_stage is not None:
             out[self.im2col_stage] = ([frame_html(mviews.im2col_view(
                 self.p, self.backward, x, self.w, b_used, self.y, self.dy,
-                shared_bias=shared, scale=scale), legend)], [""])
+                shared_bias=shared, scale=scale, lang=lang), legend)], [""])
         return out
 
     # --- results ------------------------------------------------------------------------

@@ -12,7 +12,8 @@ No math here beyond formatting: every number is a field of a step record. Every 
 carries its name in ``data-cell`` (``views.shown_tables`` reads a frame back); every highlight
 has a text cue besides its colour (▣ window, max, tie, ◀ current, + changed). Given the
 explorer's ``scale`` (``cnnviz.render.colour``), every grid but the mask M_k (a 0/1 switch,
-left white) fills its cells by their numbers' sign and size on that one scale.
+left white) fills its cells by their numbers' sign and size on that one scale. The words come
+from the catalog (``cnnviz.words``, ids ``chain.*``) in each view's ``lang`` ("en" by default).
 
 >>> import numpy as np
 >>> from cnnviz import chain, steps
@@ -34,6 +35,7 @@ from .conv import (
     panel,
     subscript,
 )
+from ..words import say
 
 __all__ = ["pool_step_view", "conv_step_view", "pool_caption", "conv_caption"]
 
@@ -59,40 +61,42 @@ def _window(step):
     return {(int(r), int(c)): (m, n) for m, r in enumerate(step.rows) for n, c in enumerate(step.cols)}
 
 
-def _current_gradient(values, symbol, at, title, caption, scale=None):
+def _current_gradient(values, symbol, at, title, scale=None, lang="en"):
     """A gradient matrix with the entry that flows back now outlined (dashed) and marked ◀."""
     table = matrix_table(values, symbol, classes={at: "cv-cur"}, marks={at: "◀"}, scale=scale)
-    return panel(title, table, caption)
+    return panel(title, table, say("chain.flows_back_now", lang))
 
 
 # ---------------------------------------------------------------------------------------
 # Through the pool
 # ---------------------------------------------------------------------------------------
-def pool_caption(step, n):
+def pool_caption(step, n, lang="en"):
     """Window k of n: ∂L/∂z_ij → Y′k."""
-    return (f"through the pool, window {step.k} of {n}: ∂L/∂{_name('z', step.i, step.j)} "
-            f"→ Y′{subscript(step.k)}")
+    return say("chain.pool_caption", lang, k=step.k, n=n, z=_name("z", step.i, step.j),
+               sub=subscript(step.k))
 
 
-def pool_step_view(step, dz, y, scale=None):
+def pool_step_view(step, dz, y, scale=None, lang="en"):
     """Window Y′k sends ∂L/∂z_ij back: ∂L/∂Z, the window on Y, M_k, ∂L/∂z_ij · M_k, the
     running ∂L/∂Y.
 
     step : a ``steps.PoolBackwardStep`` of ``steps.pool_backward_steps(dz, y, ...)``;
-    scale : the explorer's colour scale (None: no fill).
+    scale : the explorer's colour scale (None: no fill);  lang : the language of the words.
     """
     window = _window(step)
     chosen = {cell for cell, mn in window.items() if step.mask[mn] > 0}
     top = step.window[next(iter(window[cell] for cell in chosen))] if chosen else None
-    classes, marks = {}, {}
+    classes, marks, tied = {}, {}, False
     for cell, mn in window.items():
         if cell in chosen:
-            classes[cell], marks[cell] = "cv-max", "max"
+            classes[cell], marks[cell] = "cv-max", say("pool.mark_max", lang)
+        elif step.window[mn] == top:
+            classes[cell], marks[cell], tied = "cv-win", say("pool.mark_tie", lang), True
         else:
-            classes[cell] = "cv-win"
-            marks[cell] = "tie" if step.window[mn] == top else "▣"
+            classes[cell], marks[cell] = "cv-win", "▣"
     k = subscript(step.k)
-    z_name, where = _name("z", step.i, step.j), ", ".join(_name("y", *cell) for cell in sorted(chosen))
+    z_name = _name("z", step.i, step.j)
+    where = say("list.sep", lang).join(_name("y", *cell) for cell in sorted(chosen))
     # window-sized tables: the mask's entries named M11 ... (its own), the local gradient's by
     # the cell of Y they land on (∂L/∂y22 ...)
     r0, c0 = int(step.rows[0]), int(step.cols[0])
@@ -102,42 +106,39 @@ def pool_step_view(step, dz, y, scale=None):
                           classes={cell: "cv-max" for cell in local}, scale=scale)
     running = matrix_table(step.dX, "∂L/∂y", classes={cell: "cv-new" for cell in chosen},
                            marks={cell: "+" for cell in chosen},
-                           notes={(r, c): f"won {int(step.wins[r, c])}"
+                           notes={(r, c): say("pool.won", lang, count=int(step.wins[r, c]))
                                   for r in range(step.dX.shape[0]) for c in range(step.dX.shape[1])},
                            scale=scale)
     grad = _paren(step.grad)
-    head = (f"<b>1 · Through the pool.</b> Window Y′{k}: its maximum is {where}, so "
-            f"∂L/∂{z_name} = {grad} goes there and is <b>added</b> to ∂L/∂Y.")
+    head = say("chain.pool_head", lang, k=k, where=where, z=z_name, grad=grad)
     return _view(
         head,
-        _current_gradient(dz, "∂L/∂z", (step.i, step.j), "∂L/∂Z (arriving)",
-                          "◀ dashed = the gradient that flows back now", scale),
-        panel(f"Y, window Y′{k}", matrix_table(y, "y", classes=classes, marks=marks, scale=scale),
-              "▣ = in the window; max = its maximum" + ("; tie = equal to it, not chosen"
-                                                        if "tie" in marks.values() else "")),
-        panel(f"Mask M{k}", mask, "1 at the maximum"),
-        panel(f"∂L/∂{z_name} · M{k}", landed, f"= {grad} · M{k}, at the window's place in Y"),
-        panel("Running ∂L/∂Y (+=)", running,
-              "+ = added at this step; won n = the windows whose maximum the cell is, so far"),
+        _current_gradient(dz, "∂L/∂z", (step.i, step.j), say("chain.dz_arriving", lang), scale,
+                          lang),
+        panel(say("chain.y_window", lang, k=k),
+              matrix_table(y, "y", classes=classes, marks=marks, scale=scale),
+              say("chain.y_window_caption", lang) + (say("chain.y_window_tie", lang) if tied else "")),
+        panel(say("pool.mask", lang, k=k), mask, say("chain.mask_caption", lang)),
+        panel(f"∂L/∂{z_name} · M{k}", landed, say("chain.landed_caption", lang, grad=grad, k=k)),
+        panel(say("chain.running_dy", lang), running, say("chain.running_dy_caption", lang)),
     )
 
 
 # ---------------------------------------------------------------------------------------
 # Through the convolution
 # ---------------------------------------------------------------------------------------
-def conv_caption(step, n):
+def conv_caption(step, n, lang="en"):
     """Step t of n: ∂L/∂y_ij flows back."""
-    return (f"through the convolution, step {step.k} of {n}: "
-            f"∂L/∂{_name('y', step.i, step.j)} flows back")
+    return say("chain.conv_caption", lang, k=step.k, n=n, y=_name("y", step.i, step.j))
 
 
-def conv_step_view(step, dy, x, shared=False, scale=None):
+def conv_step_view(step, dy, x, shared=False, scale=None, lang="en"):
     """Output y_ij sends ∂L/∂y_ij back: ∂L/∂Y, the window on X, the running ∂L/∂X (+ ∂L/∂y_ij · W
     on the window), ∂L/∂W (+ ∂L/∂y_ij · the window) and ∂L/∂b.
 
     step : a ``steps.ConvBackwardStep`` of ``steps.conv_backward_steps(dy, x, w, b)``;
     shared : whether b is one shared bias (∂L/∂b one number) or one per position;
-    scale : the explorer's colour scale (None: no fill).
+    scale : the explorer's colour scale (None: no fill);  lang : the language of the words.
     """
     x = np.asarray(x, dtype=float)
     window = _window(step)
@@ -155,31 +156,28 @@ def conv_step_view(step, dy, x, shared=False, scale=None):
                             if changed else {}, scale=scale)
     if changed:
         bias = "∂L/∂b" if shared else f"∂L/∂{_name('b', step.i, step.j)}"
-        head = (f"<b>2 · Through the convolution.</b> ∂L/∂{y_name} = {grad}: ∂L/∂X gets "
-                f"{grad} · W on the window of {y_name}, ∂L/∂W gets {grad} · (that window of X), "
-                f"{bias} gets {grad}.")
+        head = say("chain.conv_head", lang, y=y_name, grad=grad, bias=bias)
     else:
-        head = (f"<b>2 · Through the convolution.</b> ∂L/∂{y_name} = 0: it sends nothing "
-                "back, and nothing changes.")
+        head = say("chain.conv_head_zero", lang, y=y_name)
     return _view(
         head,
-        _current_gradient(dy, "∂L/∂y", (step.i, step.j), "∂L/∂Y (from the pool)",
-                          "◀ dashed = the gradient that flows back now", scale),
-        conv_input_panel(step, x, title=f"X, the window of {y_name}", weights=False,
-                         scale=scale),
-        panel("Running ∂L/∂X", dx_table, "under each number of the window: what this step adds"),
-        panel("Running ∂L/∂W", dw_table, "under each number: what this step adds"),
-        _db_panel(step, shared, changed, scale),
+        _current_gradient(dy, "∂L/∂y", (step.i, step.j), say("chain.dy_from_pool", lang), scale,
+                          lang),
+        conv_input_panel(step, x, title=say("chain.x_window", lang, y=y_name), weights=False,
+                         scale=scale, lang=lang),
+        panel(say("conv.running_dx", lang), dx_table, say("chain.dx_caption", lang)),
+        panel(say("conv.running_dw", lang), dw_table, say("chain.dw_caption", lang)),
+        _db_panel(step, shared, changed, scale, lang),
     )
 
 
-def _db_panel(step, shared, changed, scale=None):
+def _db_panel(step, shared, changed, scale=None, lang="en"):
     """Running ∂L/∂b: one number (shared bias) or one per position, + where this step adds."""
     if shared:
         table = matrix_table(np.array([[step.db]]), "∂L/∂b", labels=False, scale=scale)
-        return panel("Running ∂L/∂b (shared bias)", table, "= the sum of the ∂L/∂y seen so far")
+        return panel(say("conv.running_db_shared", lang), table, say("chain.db_shared_caption", lang))
     at = (step.i, step.j)
     table = matrix_table(step.db, "∂L/∂b", classes={at: "cv-new"} if changed else {},
                          marks={at: "+"} if changed else {}, scale=scale)
-    return panel("Running ∂L/∂b (one per position)", table,
+    return panel(say("chain.running_db_position", lang), table,
                  "∂L/∂b<sub>ij</sub> = ∂L/∂y<sub>ij</sub>")

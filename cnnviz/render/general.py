@@ -15,6 +15,12 @@ Readable when projected: the numbers are large and bold; every highlight has a s
 besides colour (outline style, a text marker, or a table of its own: #k first tap of window
 k, ✗ never read, ⌫ thrown away, + changed). Given the explorer's ``scale``
 (``cnnviz.render.colour``), a grid fills each number's cell by its sign and size.
+
+Every view takes ``lang`` ("en" / "zh"): its words come from the catalog (``cnnviz.words``,
+entries "general.*" in ``cnnviz.words_general``); numbers, cell names and math are the same in
+both. Notation as in notebook 06: the input is H_in × W_in, the output H_out × W_out (W alone is
+the kernel); the part of output channel f that comes from input channel c is the map
+Y^(f,c) = X^(c) ⋆ W^(f,c), entries y^(f,c)_ij (cells named ``map_symbol(f, c)`` + ij).
 """
 import functools
 import html
@@ -23,12 +29,14 @@ import numpy as np
 
 from . import colour
 from . import conv as views
+from ..words import join, say
 from .conv import format_number, panel
 
 __all__ = [
     "view_row",
     "number_text",
     "grid",
+    "map_symbol",
     "output_size_equations",
     "leftover_note",
     "window_overview",
@@ -68,12 +76,34 @@ def _label(symbol, r, c):
     return views._cell_label_html(symbol, r, c)
 
 
-def _span(values):
+def _span(values, lang="en"):
     """Row (or column) numbers as text: '2 to 4' if consecutive, else '1, 3, 5'."""
     values = [int(v) for v in values]
     if len(values) > 2 and all(b - a == 1 for a, b in zip(values, values[1:])):
-        return f"{values[0]} to {values[-1]}"
-    return ", ".join(str(v) for v in values)
+        return say("general.span", lang, first=values[0], last=values[-1])
+    return join([str(v) for v in values], lang)
+
+
+def _count(key, n, lang, **fields):
+    """The catalog's ``key_one`` or ``key_many`` entry for the count ``n``."""
+    return say(f"{key}_{'one' if n == 1 else 'many'}", lang, n=n, **fields)
+
+
+def map_symbol(f, c):
+    """The name of the entries of Y^(f,c), the map of output channel f from input channel c
+    (0-based, printed 1-based): its cells are named map_symbol(f, c) + ij.
+
+    >>> map_symbol(0, 2), views.cell_name(map_symbol(0, 2), 1, 0)
+    ('y^(1,3)', 'y^(1,3)21')
+    """
+    return f"y^({f + 1},{c + 1})"
+
+
+def _map_label(f, c, sub="", capital=False):
+    """Y<sup>(f,c)</sup> (the map) or y<sup>(f,c)</sup><sub>ij</sub> (an entry), HTML; f, c
+    0-based, printed 1-based."""
+    letter = "Y" if capital else "y"
+    return f"{letter}<sup>({f + 1},{c + 1})</sup>" + (f"<sub>{sub}</sub>" if sub else "")
 
 
 def number_text(value):
@@ -104,17 +134,18 @@ def _name(symbol, r, c, inside):
 
 
 def grid(values, symbol, *, offset=(0, 0), inner=None, rows=None, cols=None, classes=None,
-         marks=None, notes=None, pad_class="cv-pad", named=True, scale=None):
+         marks=None, notes=None, pad_class="cv-pad", named=True, scale=None, corner=None):
     """A matrix as a compact table: numbers only, row and column numbers in the margins.
 
     values : (R, C) array, all of a grid or cut out of it (a window); None: empty cells (the
         shape of a window, from ``rows`` and ``cols``)
     symbol : the entries' name, in the corner; every cell has data-cell (symbol + 1-based
         indices, e.g. x12), unless ``named`` is False
-    offset : (p_r, p_c), the zero padding of a padded input; ``inner`` (H, W) the input in it
+    corner : HTML shown in the corner instead of the symbol (e.g. y<sup>(1,2)</sup>)
+    offset : (p_r, p_c), the zero padding of a padded input; ``inner`` (H_in, W_in) the input in it
         (default: the values' shape less the padding, if any). Cells outside it are the padding:
         class ``pad_class``, named pad(r,c) in the input's 1-based coordinates (0, -1, ...
-        before it, H+1, ... after it) and numbered so in the margins.
+        before it, H_in+1, ... after it) and numbered so in the margins.
     rows, cols : where each row / column of ``values`` sits in the padded grid (0-based;
         default 0, 1, ...). A window's rows and columns make a cut-out with the input's own
         numbers in its margins.
@@ -142,7 +173,8 @@ def grid(values, symbol, *, offset=(0, 0), inner=None, rows=None, cols=None, cla
         h, w = (shape[0] - 2 * pr, shape[1] - 2 * pc) if pr or pc else (np.inf, np.inf)
     classes, marks, notes = classes or {}, marks or {}, notes or {}
     head = "".join(f"<th>{c + 1}</th>" for c in cols)
-    out = [f"{_NUMBERS}<tr><th>{html.escape(symbol)}</th>{head}</tr>"]
+    corner = html.escape(symbol) if corner is None else corner
+    out = [f"{_NUMBERS}<tr><th>{corner}</th>{head}</tr>"]
     for r, (rr, row_values) in enumerate(zip(rows, table)):
         out.append(f"<tr><th>{rr + 1}</th>")
         row_inside = 0 <= rr < h
@@ -211,34 +243,42 @@ def _axis_equation(a, out, size):
 
 
 def output_size_equations(rows, cols):
-    """LaTeX: the output-size formula for the rows (H) and the columns (W), numbers filled in.
+    """LaTeX: the output-size formula for the rows (H_out from H_in) and the columns (W_out
+    from W_in), numbers filled in. Math only: the same in every language.
 
     rows, cols : ``geometry.AxisArithmetic``.
     """
-    return [_axis_equation(rows, r"H_{out}", "H"), _axis_equation(cols, r"W_{out}", "W")]
+    return [_axis_equation(rows, r"H_{out}", r"H_{in}"),
+            _axis_equation(cols, r"W_{out}", r"W_{in}")]
 
 
-def leftover_note(rows, cols):
-    """HTML: the window span, and the input rows / columns no window reaches (if any)."""
+def leftover_note(rows, cols, lang="en"):
+    """HTML: the window span, and the input rows / columns no window reaches (if any).
+
+    >>> from cnnviz.derivation.geometry import axis_arithmetic
+    >>> a = axis_arithmetic(6, 3, stride=2)
+    >>> "The last 1 row of the padded input is never read" in leftover_note(a, a)
+    True
+    >>> "填充后输入的最后 1 行从来没有被读到" in leftover_note(a, a, "zh")
+    True
+    """
     lines = []
     for a, what in ((rows, "row"), (cols, "column")):
-        axis = "rows" if what == "row" else "columns"
+        axis = say("general.rows" if what == "row" else "general.columns", lang)
         if not a.fits:
-            lines.append(f"<b>{axis}:</b> the window spans d·(K−1)+1 = {a.span} {axis}, more than "
-                         f"the {a.padded} {axis} of the padded input: no window fits.")
+            lines.append(say("general.no_fit", lang, axis=axis, span=a.span, padded=a.padded))
             continue
-        text = (f"<b>{axis}:</b> a window spans d·(K−1)+1 = {a.span}; it moves {a.stride} at a "
-                f"time, {a.quotient} time{'s' if a.quotient != 1 else ''} after the first place → "
-                f"{a.out} position{'s' if a.out != 1 else ''}.")
+        text = say("general.moves", lang, axis=axis, span=a.span, stride=a.stride,
+                   times=_count("general.times", a.quotient, lang),
+                   positions=_count("general.positions", a.out, lang))
         if a.leftover:
-            text += (f" ✗ The last {a.leftover} {what}{'s' if a.leftover != 1 else ''} of the padded "
-                     f"input {'are' if a.leftover != 1 else 'is'} never read: "
-                     f"{a.numerator} is not a multiple of s = {a.stride} (remainder {a.leftover}).")
+            text += _count(f"general.unread_{what}", a.leftover, lang, numerator=a.numerator,
+                           stride=a.stride, leftover=a.leftover)
         lines.append(text)
     return '<div class="cnnviz-view"><div class="cv-facts">' + "<br>".join(lines) + "</div></div>"
 
 
-def window_overview(layout, styled=True):
+def window_overview(layout, styled=True, lang="en"):
     """Every window of a layout at once: the zero-padded input with how many windows read each
     cell (#k where window k starts, ✗ cells of the input no window reads), and the output,
     each y_ij numbered by the window that computes it.
@@ -252,25 +292,24 @@ def window_overview(layout, styled=True):
     """
     unread = {(int(r), int(c)) for r, c in np.argwhere(layout.unread)}
     classes = {cell: "cv-unread" for cell in unread}
-    notes = {cell: "✗ never read" for cell in unread}
+    never = html.escape(say("general.never_read", lang))
+    notes = {cell: never for cell in unread}
     notes.update({cell: f"#{k}" for cell, k in layout.anchors.items()})
     (h, w), (hp, wp), (ho, wo) = layout.size, layout.padded_shape, layout.out_shape
-    padded = f"padded to {hp}×{wp}" if any(layout.padding) else "no padding"
+    padded = (say("general.padded_to", lang, h=hp, w=wp) if any(layout.padding)
+              else say("general.no_padding", lang))
     inputs = panel(
-        f"Input {h}×{w}, {padded}: windows reading each cell",
+        say("general.coverage_title", lang, h=h, w=w, padded=padded),
         grid(layout.coverage, "x", offset=layout.padding, inner=layout.size, classes=classes,
              notes=notes),
-        "Number in a cell = how many windows read it; #k = where window k starts (its "
-        "w<sub>11</sub>). Margins: the rows and columns of the input; dotted grey = zero "
-        "padding (numbered 0, −1, … before the input and on past its end after it); ✗ "
-        "hatched = an input cell no window reads.")
+        say("general.coverage_caption", lang))
     numbers = np.arange(1, ho * wo + 1, dtype=float).reshape(ho, wo)
-    output = panel(f"Output {ho}×{wo}", grid(numbers, "y"),
-                   "Number = the window that computes y<sub>ij</sub>")
+    output = panel(say("general.output_title", lang, h=ho, w=wo), grid(numbers, "y"),
+                   say("general.output_caption", lang))
     return view_row(inputs, output, compact=True, styled=styled)
 
 
-def window_step(layout, k):
+def window_step(layout, k, lang="en"):
     """A step's frame: the cells window k covers, cut out of the padded input with their row
     and column numbers in the margins (dotted grey: padding), and the output it computes.
 
@@ -282,66 +321,94 @@ def window_step(layout, k):
     window = layout.windows[k - 1]
     cut = grid(None, "x", offset=layout.padding, inner=layout.size, rows=window.rows,
                cols=window.cols)
-    return _frame(_panel(f"window #{k} &rarr; {_label('y', window.i, window.j)}", cut))
+    return _frame(_panel(say("general.window_to", lang, k=k, y=_label("y", window.i, window.j)),
+                         cut))
 
 
 # ---------------------------------------------------------------------------------------
 # Several channels, a batch
 # ---------------------------------------------------------------------------------------
-def shapes_line(x_shape, w_shape, b_shape, y_shape):
-    """X (N, C, H, W) ⋆ W (F, C, KH, KW) + b (F,) → Y (N, F, HO, WO), and the count per y."""
+def shapes_line(x_shape, w_shape, b_shape, y_shape, lang="en"):
+    """X (N, C, H_in, W_in) ⋆ W (F, C, K_H, K_W) + b (F,) → Y (N, F, H_out, W_out), and the
+    count of products per y.
+
+    >>> "C·K<sub>H</sub>·K<sub>W</sub> = 3·2·2 = 12 products" in shapes_line(
+    ...     (2, 3, 4, 4), (2, 3, 2, 2), (2,), (2, 2, 3, 3))
+    True
+    """
     _, c, kh, kw = w_shape
     fmt = lambda s: "(" + ", ".join(str(v) for v in s) + ")"
+    shapes = f"X {fmt(x_shape)} ⋆ W {fmt(w_shape)} + b {fmt(b_shape)} → <b>Y {fmt(y_shape)}</b>"
     return ('<div class="cnnviz-view"><div class="cv-facts">'
-            f"X {fmt(x_shape)} ⋆ W {fmt(w_shape)} + b {fmt(b_shape)} → <b>Y {fmt(y_shape)}</b>"
-            f" &nbsp;(N, C, H, W → N, F, H<sub>out</sub>, W<sub>out</sub>). Each y adds "
-            f"C·KH·KW = {c}·{kh}·{kw} = {c * kh * kw} products, then one bias.</div></div>")
+            + say("general.shapes", lang, shapes=shapes, c=c, kh=kh, kw=kw, products=c * kh * kw)
+            + "</div></div>")
+
+
+def _sum_of_maps(f, channels):
+    """Y^(f,1) + Y^(f,2) + … + Y^(f,C) as HTML (all of them up to 3 channels)."""
+    terms = [_map_label(f, c, capital=True) for c in range(channels)]
+    if channels > 3:
+        terms = [terms[0], "…", terms[-1]]
+    return " + ".join(terms)
 
 
 def channel_overview(x_n, w_f, maps, bias, y, n, f, padding=(0, 0), named=True, styled=True,
-                     scale=None):
+                     scale=None, lang="en"):
     """What every step shares: for each input channel c, X[n, c] (zero-padded) ⋆ W[f, c] =
-    Z⁽ᶜ⁾, and Y[n, f] = Z⁽¹⁾ + … + b_f. n, f, c are 0-based, printed 1-based.
+    Y^(f,c), and Y[n, f] = Y^(f,1) + … + Y^(f,C) + b_f. n, f, c are 0-based, printed 1-based.
 
-    x_n (C, H, W), w_f (C, KH, KW), maps (C, HO, WO), bias b_f, y (HO, WO) the op's output.
-    ``named=False``: only the cells of Y are named (the others' numbers are shown all the same).
-    ``scale``: the colour scale of every grid (None: no fill), as in the views below.
+    x_n (C, H_in, W_in), w_f (C, K_H, K_W), maps (C, H_out, W_out), bias b_f, y (H_out, W_out)
+    the op's output. ``named=False``: only the cells of Y are named (the others' numbers are
+    shown all the same). ``scale``: the colour scale of every grid (None: no fill), as in the
+    views below. The cells of the map Y^(f,c) are named ``map_symbol(f, c)`` + ij.
+
+    >>> maps = np.array([[[1.0]], [[2.0]]])
+    >>> tables = views.shown_tables(channel_overview(np.ones((2, 1, 1)), np.ones((2, 1, 1)),
+    ...                                              maps, 0.5, np.array([[3.5]]), 0, 1))
+    >>> tables[2], tables[5], tables[6]
+    ({'y^(2,1)11': '1'}, {'y^(2,2)11': '2'}, {'y11': '3.5'})
     """
     x_n = np.asarray(x_n, dtype=float)
     xp = np.pad(x_n, ((0, 0), (padding[0],) * 2, (padding[1],) * 2))
     columns = []
-    for c, (x_c, w_fc, z) in enumerate(zip(xp, w_f, maps)):
+    for c, (x_c, w_fc, y_fc) in enumerate(zip(xp, w_f, maps)):
+        x_title = say("general.channel_title", lang, c=c + 1, x=f"X[n={n + 1}, c={c + 1}]")
         columns.append(
             '<div class="cv-panel"><div class="cv-stack">'
-            + panel(f"channel {c + 1}: X[n={n + 1}, c={c + 1}]",
-                    grid(x_c, "x", offset=padding, inner=x_n.shape[1:], named=named,
-                         scale=scale))
+            + panel(x_title, grid(x_c, "x", offset=padding, inner=x_n.shape[1:], named=named,
+                                  scale=scale))
             + _op("⋆") + panel(f"W[f={f + 1}, c={c + 1}]",
                                grid(w_fc, "w", named=named, scale=scale))
-            + _op("=") + panel(f"Z<sup>({c + 1})</sup>", grid(z, "z", named=named, scale=scale))
+            + _op("=") + panel(_map_label(f, c, capital=True),
+                               grid(y_fc, map_symbol(f, c), named=named, scale=scale,
+                                    corner=_map_label(f, c)))
             + "</div></div>")
-    total = panel(f"Y[n={n + 1}, f={f + 1}] = Z<sup>(1)</sup> + … + b{_sub(f + 1)}",
+    total = panel(f"Y[n={n + 1}, f={f + 1}] = {_sum_of_maps(f, len(maps))} + b{_sub(f + 1)}",
                   grid(y, "y", scale=scale), f"b{_sub(f + 1)} = {html.escape(number_text(bias))}")
     return view_row(*columns, total, compact=True, styled=styled)
 
 
-def channel_step(x_padded, maps, bias, y, f, step, padding=(0, 0), windows=True, scale=None):
+def channel_step(x_padded, maps, bias, y, f, step, padding=(0, 0), windows=True, scale=None,
+                 lang="en", indexed=True):
     """A step's frame for output position (i, j): (``windows``) the window cut out of every
-    channel X[n, c], then y_ij = z⁽¹⁾_ij + … + z⁽ᶜ⁾_ij + b_f, line by line, and where the
-    window is in words.
+    channel X[n, c], then y_ij = y^(f,1)_ij + … + y^(f,C)_ij + b_f, line by line, and where
+    the window is in words. ``indexed=False`` leaves the _ij off the maps' entries (the
+    leanest frame, for the most positions: y_ij on the last line still says which).
 
-    x_padded : (C, H + 2p, W + 2p), X[n] zero-padded by ``padding``;
+    x_padded : (C, H_in + 2p, W_in + 2p), X[n] zero-padded by ``padding``;
     step : a ``ConvForwardStep`` (rows / cols in x's coordinates, the same in every channel).
     """
     i, j = step.i, step.j
-    lines = [f"<tr><td>{'+ ' if c else ''}z<sup>({c + 1})</sup></td><td>{_shown(z[i, j])}</td></tr>"
-             for c, z in enumerate(maps)]
+    ij = views.cell_name("", i, j) if indexed else ""
+    lines = [f"<tr><td>{'+ ' if c else ''}{_map_label(f, c, ij)}</td><td>{_shown(y_fc[i, j])}"
+             "</td></tr>" for c, y_fc in enumerate(maps)]
     shown = _shown(y[i, j])
     lines.append(f"<tr><td>+ b{_sub(f + 1)}</td><td>{_shown(bias)}</td></tr>"
                  f"<tr><td><b>= {_label('y', i, j)}</b></td>"
                  f'<td data-cell="{views.cell_name("y", i, j)}"><b>{shown}</b>'
                  "</td></tr>")
-    where = f"rows {_span(np.add(step.rows, 1))}, columns {_span(np.add(step.cols, 1))}"
+    where = say("general.window_where", lang, rows=_span(np.add(step.rows, 1), lang),
+                cols=_span(np.add(step.cols, 1), lang))
     parts = []
     if windows:
         shape = (x_padded.shape[1] - 2 * padding[0], x_padded.shape[2] - 2 * padding[1])
@@ -351,13 +418,13 @@ def channel_step(x_padded, maps, bias, y, f, step, padding=(0, 0), windows=True,
                                            rows=rows, cols=cols, scale=scale))
                  for c, xc in enumerate(x_padded)]
         parts.append(_ARROW)
-    total = f"window: {where}<table class=\"cv-sum\">{''.join(lines)}</table>"
+    total = f"{where}<table class=\"cv-sum\">{''.join(lines)}</table>"
     if not windows:
         return f"<div class='cnnviz-view cv-compact'>{total}</div>"
     return _frame(*parts, f"<div class='cv-panel'>{total}</div>")
 
 
-def batch_panel(all_y, n, f, named=True, styled=True, scale=None):
+def batch_panel(all_y, n, f, named=True, styled=True, scale=None, lang="en"):
     """Every Y[n, f] of the batch (images as rows, output channels as columns); the one taken
     apart above is outlined and marked ▶. ``named=False``: only its cells are named (the
     others' numbers are shown all the same)."""
@@ -370,7 +437,8 @@ def batch_panel(all_y, n, f, named=True, styled=True, scale=None):
             table = grid(all_y[nn, ff], "y", named=named or chosen, scale=scale)
             cells.append(f'<div class="cv-panel{" cv-sel" if chosen else ""}">'
                          f'{panel(title, table)}</div>')
-        blocks.append(panel(f"image {nn + 1}", f'<div class="cv-row">{"".join(cells)}</div>'))
+        blocks.append(panel(say("general.image_title", lang, n=nn + 1),
+                            f'<div class="cv-row">{"".join(cells)}</div>'))
     return view_row(*blocks, compact=True, styled=styled)
 
 
@@ -392,7 +460,7 @@ def _border_marks(shape, padding, mark="⌫"):
             if not (pr <= r < pr + h and pc <= c < pc + w)}
 
 
-def strided_dx_overview(dy, last, x_shape, padding, styled=True, scale=None):
+def strided_dx_overview(dy, last, x_shape, padding, styled=True, scale=None, lang="en"):
     """What every step of the ∂L/∂X scatter shares: ∂L/∂Y as given, and ∂L/∂X on the padded
     grid once every step has added its part (under each number: how many windows add to it;
     the border, marked ⌫, is the gradient of the padding zeros: the layer drops it).
@@ -404,20 +472,20 @@ def strided_dx_overview(dy, last, x_shape, padding, styled=True, scale=None):
     for (r, c), total in np.ndenumerate(last.coverage_total[pr:pr + h, pc:pc + w]):
         cell = (r + pr, c + pc)
         if total == 0:
-            classes[cell], notes[cell] = "cv-unread", "✗ never read"
+            classes[cell], notes[cell] = "cv-unread", say("general.never_read", lang)
         else:
-            notes[cell] = f"{int(total)} window{'s' if total != 1 else ''}"
+            notes[cell] = _count("general.windows", int(total), lang)
     return view_row(
-        panel("∂L/∂Y (given)", grid(dy, "∂L/∂y", scale=scale), "each step sends one of these back"),
-        panel("∂L/∂X after every step, on the padded grid",
+        panel(say("view.dy_given", lang), grid(dy, "∂L/∂y", scale=scale),
+              say("general.dy_caption", lang)),
+        panel(say("general.dx_all_title", lang),
               grid(last.dX, "x", offset=padding, inner=x_shape, classes=classes,
                    marks=_border_marks(x_shape, padding), notes=notes, scale=scale),
-              "Under each number: how many windows add to it. Margins: the rows and columns of "
-              "x (dotted grey = padding). ⌫ = gradient of a padding zero: the layer drops it."),
+              say("general.dx_all_caption", lang)),
         compact=True, styled=styled)
 
 
-def strided_dx_step(step, x_shape, padding, added=True, scale=None):
+def strided_dx_step(step, x_shape, padding, added=True, scale=None, lang="en"):
     """A step's frame of the ∂L/∂X scatter, on the window of y_ij only (nothing else changes):
     ∂L/∂y_ij; if ``added``, what it adds there (∂L/∂y_ij · W) and under each running total
     the windows added so far, of all that read the cell; the running ∂L/∂X of those cells,
@@ -430,30 +498,32 @@ def strided_dx_step(step, x_shape, padding, added=True, scale=None):
     parts = [_dy_line(step)]
     notes = {}
     if added:
-        parts += [_op("·"), _panel("W adds", grid(_cut(step.dx_add, rows, cols), "x", **where))]
+        parts += [_op("·"), _panel(say("general.w_adds", lang),
+                                   grid(_cut(step.dx_add, rows, cols), "x", **where))]
         so_far = _cut(step.coverage, rows, cols).tolist()
         total = _cut(step.coverage_total, rows, cols).tolist()
-        notes = {(m, n): f"{so_far[m][n]} of {total[m][n]}"
+        notes = {(m, n): say("conv.of", lang, done=so_far[m][n], total=total[m][n])
                  for m, row in enumerate(_inside(rows, padding[0], x_shape[0])) if row
                  for n, col in enumerate(_inside(cols, padding[1], x_shape[1])) if col}
-    parts += [_ARROW, _panel("running &part;L/&part;X", grid(_cut(step.dX, rows, cols), "x",
-                                                               notes=notes, **where))]
+    parts += [_ARROW, _panel(say("general.running_dx", lang),
+                             grid(_cut(step.dX, rows, cols), "x", notes=notes, **where))]
     return _frame(*parts)
 
 
-def strided_dw_overview(x, padding, last, styled=True, scale=None):
+def strided_dw_overview(x, padding, last, styled=True, scale=None, lang="en"):
     """What every step of ∂L/∂W shares: X zero-padded (the windows' numbers), and ∂L/∂W once
     every step has added ∂L/∂y_ij · window."""
     x = np.asarray(x, dtype=float)
     xp = np.pad(x, ((padding[0],) * 2, (padding[1],) * 2))
     return view_row(
-        panel("X, zero-padded", grid(xp, "x", offset=padding, inner=x.shape, scale=scale),
-              "Margins: the rows and columns of x; dotted grey = padding"),
-        panel("∂L/∂W after every step", grid(last.dW, "∂L/∂w", scale=scale)),
+        panel(say("general.x_padded", lang),
+              grid(xp, "x", offset=padding, inner=x.shape, scale=scale),
+              say("general.x_padded_caption", lang)),
+        panel(say("general.dw_all_title", lang), grid(last.dW, "∂L/∂w", scale=scale)),
         compact=True, styled=styled)
 
 
-def strided_dw_step(step, x_shape, padding, added=True, scale=None):
+def strided_dw_step(step, x_shape, padding, added=True, scale=None, lang="en"):
     """A step's frame of ∂L/∂W: ∂L/∂y_ij · the window of X (cut out of the padded grid) =
     what it adds (if ``added``), and the running ∂L/∂W (every entry changes).
 
@@ -461,18 +531,22 @@ def strided_dw_step(step, x_shape, padding, added=True, scale=None):
     """
     window = grid(step.window, "x", offset=padding, inner=x_shape, rows=step.rows,
                   cols=step.cols, scale=scale)
-    parts = [_dy_line(step), _op("·"), _panel("window", window)]
+    parts = [_dy_line(step), _op("·"), _panel(say("general.window", lang), window)]
     if added:
-        parts += [_op("="), _panel("adds", grid(step.dw_add, "∂L/∂w", scale=scale))]
-    parts += [_ARROW, _panel("running &part;L/&part;W", grid(step.dW, "∂L/∂w", scale=scale))]
+        parts += [_op("="), _panel(say("general.adds", lang),
+                                   grid(step.dw_add, "∂L/∂w", scale=scale))]
+    parts += [_ARROW, _panel(say("general.running_dw", lang),
+                             grid(step.dW, "∂L/∂w", scale=scale))]
     return _frame(*parts)
 
 
-def full_convolution_panels(two, kernel_shape, stride, padding, styled=True, scale=None):
+def full_convolution_panels(two, kernel_shape, stride, padding, styled=True, scale=None,
+                            lang="en"):
     """∂L/∂Y with zeros inserted and a border ⋆ rot180(W) = the padded grid's gradient, then
     the border cropped: ∂L/∂X, with the verdict against the backward pass.
 
-    two : ``geometry.InputGradTwoWays``; kernel_shape (KH, KW); stride, padding pairs.
+    two : ``geometry.InputGradTwoWays``; kernel_shape (K_H, K_W); stride, padding pairs. The
+    rotated kernel's cells are named rot11 ..., its corner says rot180.
     """
     kh, kw = kernel_shape
     sr, sc = stride
@@ -489,31 +563,29 @@ def full_convolution_panels(two, kernel_shape, stride, padding, styled=True, sca
             else:
                 notes[(r, c)] = f"∂L/∂{_label('y', rr // sr, cc // sc)}"
     spread = grid(two.padded, "d", classes=classes, notes=notes, scale=scale)
-    rot_notes = {(m, n): "was " + _label("w", kh - 1 - m, kw - 1 - n)
+    rot_notes = {(m, n): say("matrixform.was", lang, w=_label("w", kh - 1 - m, kw - 1 - n))
                  for m in range(kh) for n in range(kw)}
-    rotated = grid(two.rotated, "rot", notes=rot_notes, scale=scale)
+    rotated = grid(two.rotated, "rot", notes=rot_notes, scale=scale, corner="rot180")
     full = grid(two.full, "x", offset=padding, inner=two.dx_full.shape,
                 marks=_border_marks(two.dx_full.shape, padding), scale=scale)
     dx = grid(two.dx_full, "∂L/∂x", scale=scale)
     if (sr, sc) == (1, 1):
-        inserted = "stride 1, no zeros inserted"
+        inserted = say("general.no_zeros", lang)
     elif sr == sc:
-        inserted = f"{sr - 1} zero{'s' if sr != 2 else ''} inserted between neighbours"
+        inserted = _count("general.zeros", sr - 1, lang)
     else:
-        inserted = f"{sr - 1} / {sc - 1} zeros inserted between rows / columns"
-    ok = two.agree
+        inserted = say("general.zeros_rows_cols", lang, rows=sr - 1, cols=sc - 1)
+    ok = bool(two.agree)
     verdict = (f'<div class="cv-verdict{"" if ok else " cv-bad"}">'
-               f'{"✔" if ok else "✘"} equals the backward pass ∂L/∂X '
-               f'(np.allclose: {ok})</div>')
+               f'{say("general.agree" if ok else "general.differ", lang, ok=ok)}</div>')
     return view_row(
-        panel(f"∂L/∂Y: {inserted}, border of {kh - 1}", spread,
-              "dashed = inserted zeros (stride); dotted grey = the border of K−1 zeros"),
+        panel(say("general.spread_title", lang, inserted=inserted, border=kh - 1), spread,
+              say("general.spread_caption", lang)),
         _op("⋆"),
-        panel("W rotated by 180°", rotated),
+        panel(say("matrixform.rotated", lang), rotated),
         _op("="),
-        panel("gradient on the padded input", full,
-              "margins: the rows and columns of x; ⌫ = the gradient of the padding zeros"),
+        panel(say("general.full_title", lang), full, say("general.full_caption", lang)),
         _op("→"),
-        panel("crop the border: ∂L/∂X", dx + verdict),
+        panel(say("general.crop_title", lang), dx + verdict),
         compact=True, styled=styled,
     )

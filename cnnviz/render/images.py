@@ -10,6 +10,9 @@ map says in words what its colours mean and the range of its values.
   ``cnnviz.render.colour``, which colours the numbers of the other explorers, here deeper: no
   number is written on a square), the strongest value of the map (either sign) at full colour.
 
+The views' words come from the catalog (``cnnviz.words``, entries "images.") in their ``lang``
+argument ("en" by default); the classic kernels' names too (``kernel_name``).
+
 >>> import numpy as np
 >>> view = grey_grid(np.array([[0., 16.]]), "x", 0, 16)
 >>> shown_values(view)
@@ -23,13 +26,28 @@ import re
 import numpy as np
 
 from . import colour
+from ..words import say
 from .conv import STYLE, cell_name, format_number, panel
 
 __all__ = ["grey_grid", "diverging_grid", "kernel_grid", "image_panel", "feature_map_panel",
            "feature_maps_view", "shown_grids", "shown_values", "diverging_colour",
-           "grey_colour"]
+           "grey_colour", "kernel_name"]
 
 CELL_PX = 16  # one pixel of the image, drawn as a square this wide
+
+# The names of the classic kernels (``cnnviz.derivation.images.KERNELS``) and of the student's
+# (``cnnviz.explorers.images``), as the catalog says them.
+KERNEL_NAMES = {"vertical edge": "images.vertical_edge", "horizontal edge": "images.horizontal_edge",
+                "blur": "images.blur", "your kernel": "images.your_kernel"}
+
+
+def kernel_name(name, lang="en"):
+    """A kernel's name in ``lang``: the classic ones from the catalog, any other as given.
+
+    >>> kernel_name("vertical edge", "zh"), kernel_name("blur", "en"), kernel_name("mine", "zh")
+    ('竖直边缘', 'blur', 'mine')
+    """
+    return say(KERNEL_NAMES[name], lang) if name in KERNEL_NAMES else name
 
 
 def _level(t):
@@ -94,36 +112,39 @@ def kernel_grid(kernel):
     return _grid(kernel, "w", lambda v: colour.hex_of(v, scale), px=32, numbers=True)
 
 
-def image_panel(image, title="X (the image)"):
-    """The image in grey, with its size and range in words."""
+def image_panel(image, title=None, lang="en"):
+    """The image in grey, with its size and range in words (in ``lang``; title None: "X (the
+    image)" in it)."""
+    title = say("images.image_title", lang) if title is None else title
     image = np.asarray(image, dtype=float)
     low, high = float(image.min()), float(image.max())
-    caption = (f"{image.shape[0]}×{image.shape[1]} pixels, from {format_number(low)} (white) "
-               f"to {format_number(high)} (black)")
+    caption = say("images.image_caption", lang, h=image.shape[0], w=image.shape[1],
+                  low=format_number(low), high=format_number(high))
     return panel(title, grey_grid(image, "x", low, high), caption)
 
 
-def feature_map_panel(name, kernel, y, mark=""):
-    """One kernel and its feature map, with the map's range in words."""
+def feature_map_panel(name, kernel, y, mark="", lang="en"):
+    """One kernel (``name``: its name, shown by ``kernel_name``) and its feature map, with the
+    map's range in words."""
     y = np.asarray(y, dtype=float)
     low, high = float(y.min()), float(y.max())
     kh, kw = np.shape(kernel)
-    caption = (f"Y {y.shape[0]}×{y.shape[1]}: from {format_number(low)} to "
-               f"{format_number(high)}")
+    caption = say("images.map_caption", lang, h=y.shape[0], w=y.shape[1],
+                  low=format_number(low), high=format_number(high))
     body = (f'<div class="cv-row" style="gap:8px;align-items:center">{kernel_grid(kernel)}'
             f'<span class="cv-op">→</span>{diverging_grid(y, "y")}</div>')
-    return panel(f"{html.escape(name)} ({kh}×{kw}){mark}", body, caption)
+    title = say("images.kernel_title", lang, name=html.escape(kernel_name(name, lang)), kh=kh,
+                kw=kw, mark=mark)
+    return panel(title, body, caption)
 
 
-def feature_maps_view(image, maps, yours=None):
+def feature_maps_view(image, maps, yours=None, lang="en"):
     """The image, then every feature map (records with name, kernel, y); the map named
-    ``yours`` is marked ◀ (the student's kernel)."""
-    panels = [image_panel(image)]
-    panels += [feature_map_panel(m.name, m.kernel, m.y, " ◀" if m.name == yours else "")
+    ``yours`` is marked ◀ (the student's kernel). ``lang``: the language of the words."""
+    panels = [image_panel(image, lang=lang)]
+    panels += [feature_map_panel(m.name, m.kernel, m.y, " ◀" if m.name == yours else "", lang)
                for m in maps]
-    legend = ('<div class="cv-facts">Feature maps: <b>orange</b> positive, white 0, <b>blue</b> '
-              "negative, the strongest value of each map at full colour (hover over a square "
-              "for its value).</div>")
+    legend = f'<div class="cv-facts">{say("images.legend", lang)}</div>'
     return (f'{STYLE}<div class="cnnviz-view">{legend}<div class="cv-row">{"".join(panels)}'
             "</div></div>")
 

@@ -18,6 +18,9 @@ Given an explorer's ``scale`` (``cnnviz.render.colour``), every table fills its 
 numbers' sign and size on that one scale: an entry of C (or Cᵀ) that is a weight w_mn by that
 weight's value, a structural zero of C keeps its grey; P's entries by the x they are.
 
+Every view's words come from the catalog (``cnnviz.words``, entries "matrix." and "learn.") in
+its ``lang`` argument ("en" by default); the names and the math are the same in both languages.
+
 No math here beyond laying numbers out: the numbers come from ``cnnviz.derivation`` and
 ``cnnviz.layers.steps``.
 """
@@ -27,6 +30,7 @@ import re
 
 import numpy as np
 
+from ..words import join, say
 from .conv import (STYLE, cell_name, conv_input_panel, format_number, matrix_table, panel,
                    subscript)
 
@@ -163,14 +167,16 @@ def _c_table(c, trace, x_shape, current, transposed=False, scale=None):
                            scale=scale)
 
 
-def jacobian_forward_view(c, trace, x, b_used, step_index, shared_bias=False, scale=None):
+def jacobian_forward_view(c, trace, x, b_used, step_index, shared_bias=False, scale=None,
+                          lang="en"):
     """Forward, one output per step: C · vec(X) + vec(b) = vec(Y), row k of C outlined, vec(X)
     laid out like X with the window of y_k on it; the line under them adds b_k.
 
     c : (HO*WO, H*W) from ``matrix_form.conv_matrix``;  trace : ``steps.conv_forward_steps``;
     x : (H, W);  b_used : (HO, WO), the bias of each output;  step_index : 0-based k;
     shared_bias : b is one number (named b, not b_ij);
-    scale : the explorer's colour scale (None: no fill), as in every view below.
+    scale : the explorer's colour scale (None: no fill), as in every view below;
+    lang : the language of the words ("en" / "zh"), as in every view below.
     """
     step = trace[step_index]
     x = np.asarray(x, dtype=float)
@@ -180,24 +186,22 @@ def jacobian_forward_view(c, trace, x, b_used, step_index, shared_bias=False, sc
     c = np.asarray(c)
     y_name = named("y", *at)
     return _view(
-        [panel(f"C: row {CURRENT_ROW} holds the weights of its y's window",
+        [panel(say("matrix.c_title", lang, mark=CURRENT_ROW),
                _c_table(c, trace, x.shape, step_index, scale=scale),
-               "outlined: the weights of this step's row, each named under it; "
-               "grey dashed = 0 in every step (that x is outside the row's window), so it "
-               "drops out of the sum below"),
+               say("matrix.c_caption", lang)),
          _op("·"),
-         conv_input_panel(step, x, title="vec(X), laid out like X", weights=False,
-                          scale=scale),
+         conv_input_panel(step, x, title=say("matrix.vec_x", lang, vec="vec(X)"), weights=False,
+                          scale=scale, lang=lang),
          _op("+ vec(b) ="),
          panel("vec(Y)", vector(step.Y, "y", out_shape, classes={at: "cv-cur"},
-                                marks={at: "◀"}, scale=scale), "? = not computed yet")],
+                                marks={at: "◀"}, scale=scale), say("matrix.not_yet", lang))],
         _sum_line(y_name, [(c[step_index, q], x.flat[q]) for q in sorted(taps)],
                   "b" if shared_bias else named("b", *at), b_used[at], step.y,
-                  f"row {y_name} of C · vec(X)"),
+                  say("matrix.row_of_c", lang, y=y_name, vec="vec(X)")),
     )
 
 
-def jacobian_backward_view(c, trace, dy, x_shape, step_index, scale=None):
+def jacobian_backward_view(c, trace, dy, x_shape, step_index, scale=None, lang="en"):
     """Backward, one output per step: vec(∂L/∂X) = Cᵀ · vec(∂L/∂Y), column k of Cᵀ outlined,
     the running ∂L/∂X laid out like X with window k marked (the scatter); below, column k
     laid out like X: the kernel on window k, which ∂L/∂y_k multiplies.
@@ -220,27 +224,26 @@ def jacobian_backward_view(c, trace, dy, x_shape, step_index, scale=None):
     column_table = _renamed(column_table, [cell_name("c", step_index, q)
                                            for q in range(column.size)])
     return _view(
-        [panel(f"Cᵀ: column {CURRENT_ROW} is row {CURRENT_ROW} of C",
+        [panel(say("matrix.ct_title", lang, mark=CURRENT_ROW),
                _c_table(c, trace, x_shape, step_index, transposed=True, scale=scale),
-               "outlined: the weights of this step's column, each named under it"),
+               say("matrix.ct_caption", lang)),
          _op("·"),
          panel("vec(∂L/∂Y)", vector(dy, "∂L/∂y", dy.shape, classes={at: "cv-cur"},
                                     marks={at: "◀"}, scale=scale)),
          _op("="),
-         panel("vec(∂L/∂X) so far, laid out like X",
+         panel(say("matrix.dx_so_far", lang, vec="vec(∂L/∂X)"),
                matrix_table(step.dX, "∂L/∂x", classes={cell: "cv-new" for cell in window},
                             marks={cell: "+" for cell in window}, labels=False, scale=scale),
-               "+ = changed at this step")],
-        [panel(f"Column {CURRENT_ROW} of Cᵀ, laid out like X", column_table,
-               "it is W, placed on the window; times the ∂L/∂y marked ◀ it is added onto "
-               "that window of ∂L/∂X (+, above)")],
+               say("matrix.changed", lang))],
+        [panel(say("matrix.column_title", lang, mark=CURRENT_ROW), column_table,
+               say("matrix.column_caption", lang))],
     )
 
 
 # ---------------------------------------------------------------------------------------
 # The im2col view
 # ---------------------------------------------------------------------------------------
-def _p_table(p, trace, x_shape, transposed=False, scale=None):
+def _p_table(p, trace, x_shape, transposed=False, scale=None, lang="en"):
     """P (each entry noting which x it is), or Pᵀ: row (column) k is the window of y_k."""
     kernel = (len(trace[0].rows), len(trace[0].cols))
     out_shape = (trace[-1].i + 1, trace[-1].j + 1)
@@ -249,7 +252,8 @@ def _p_table(p, trace, x_shape, transposed=False, scale=None):
         for m, r in enumerate(step.rows):
             for n, cc in enumerate(step.cols):
                 inside = 0 <= r < x_shape[0] and 0 <= cc < x_shape[1]
-                notes[(k, m * kernel[1] + n)] = named("x", int(r), int(cc)) if inside else "pad"
+                notes[(k, m * kernel[1] + n)] = (named("x", int(r), int(cc)) if inside
+                                                 else say("matrix.pad", lang))
     y_heads, w_heads = _heads("y", out_shape), _heads("w", kernel)
     if not transposed:
         return labelled_matrix(p, "p", y_heads, w_heads, notes=notes, scale=scale)
@@ -258,28 +262,31 @@ def _p_table(p, trace, x_shape, transposed=False, scale=None):
     return labelled_matrix(np.asarray(p).T, "p", w_heads, y_heads, names=names, scale=scale)
 
 
-def im2col_view(p, trace, x, w, b_used, y, dy, shared_bias=False, scale=None):
+def im2col_view(p, trace, x, w, b_used, y, dy, shared_bias=False, scale=None, lang="en"):
     """Both directions at once: P · vec(W) + vec(b) = vec(Y), and
     vec(∂L/∂W) = Pᵀ · vec(∂L/∂Y). Row k of P (column k of Pᵀ) is the window of y_k.
 
     p : (HO*WO, KH*KW) from ``matrix_form.im2col``;  trace : ``steps.conv_backward_steps``
     (its last step holds the whole ∂L/∂W);  y : (HO, WO), the forward output;  dy : ∂L/∂Y;
-    scale : the explorer's colour scale (None: no fill)."""
+    scale : the explorer's colour scale (None: no fill);  lang : the language of the words."""
     w = np.asarray(w, dtype=float)
     dy = np.asarray(dy, dtype=float)
     x_shape = np.shape(x)
     last = trace[-1]
+    if shared_bias:
+        bias = say("matrix.b_shared", lang, b=format_number(b_used.flat[0]))
+    else:
+        bias = say("matrix.b_each", lang, values=join(
+            [f"{named('b', *rc)} = {format_number(v)}" for rc, v in np.ndenumerate(b_used)], lang))
     return _view(
-        [panel("P = im2col(X): each row a window, laid flat", _p_table(p, trace, x_shape, scale=scale),
-               "under each number: which x it is"),
+        [panel(say("matrix.p_title", lang, p="P = im2col(X)"),
+               _p_table(p, trace, x_shape, scale=scale, lang=lang),
+               say("matrix.p_caption", lang)),
          _op("·"), panel("vec(W)", vector(w, "w", w.shape, scale=scale)),
-         _op("+ vec(b) ="), panel("vec(Y)", vector(y, "y", dy.shape, scale=scale),
-                                  f"b = {format_number(b_used.flat[0])} (shared)" if shared_bias
-                                  else "b: " + ", ".join(f"{named('b', *rc)} = {format_number(v)}"
-                                                         for rc, v in np.ndenumerate(b_used)))],
-        [panel("Pᵀ: each column a window", _p_table(p, trace, x_shape, transposed=True, scale=scale),
-               "row w<sub>mn</sub> = column w<sub>mn</sub> of P: the x's that w<sub>mn</sub> "
-               "met, one per window"),
+         _op("+ vec(b) ="), panel("vec(Y)", vector(y, "y", dy.shape, scale=scale), bias)],
+        [panel(say("matrix.pt_title", lang),
+               _p_table(p, trace, x_shape, transposed=True, scale=scale, lang=lang),
+               say("matrix.pt_caption", lang)),
          _op("·"), panel("vec(∂L/∂Y)", vector(dy, "∂L/∂y", dy.shape, scale=scale)),
          _op("="), panel("vec(∂L/∂W)", vector(last.dW, "∂L/∂w", w.shape, scale=scale))],
     )
@@ -311,12 +318,13 @@ def _decade(power):
     return "10" + str(power).translate(_SUPERSCRIPT)
 
 
-def loss_curve_svg(losses, upto, steps, width=340, height=220):
+def loss_curve_svg(losses, upto, steps, width=340, height=220, lang="en"):
     """The loss per iteration on a log scale, drawn up to iteration ``upto`` (a dot there).
 
     The axes fit every loss of the run (``losses``, all finite) and ``steps`` iterations, so
     the picture does not move while the curve grows; a loss of 0 sits on the bottom line.
-    Each segment is its own element: the frames of a run share them.
+    Each segment is its own element: the frames of a run share them. ``lang``: the language
+    of the axis's title and of the picture's description.
     """
     losses = np.asarray(losses, dtype=float)
     left, right, top, bottom = 44, 12, 12, 40
@@ -337,7 +345,7 @@ def loss_curve_svg(losses, upto, steps, width=340, height=220):
         return (round(left + plot_w * t / span), round(top + plot_h * (hi - level) / (hi - lo)))
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             'role="img" aria-label="the loss per iteration, log scale">',
+             f'role="img" aria-label="{html.escape(say("learn.curve_label", lang))}">',
              f'<rect width="{width}" height="{height}" fill="#fff"/>']
     every = max(1, math.ceil((hi - lo) / 4))
     ticks = []
@@ -354,7 +362,7 @@ def loss_curve_svg(losses, upto, steps, width=340, height=220):
     parts.append(f'<path d="M{left},{top}v{plot_h}h{plot_w}" fill="none" stroke="#444" '
                  'stroke-width="1.5"/>')
     parts.append(f'<text x="{left + plot_w // 2}" y="{height - 6}" font-size="13" fill="#111" '
-                 'text-anchor="middle">iteration</text>')
+                 f'text-anchor="middle">{html.escape(say("learn.iteration_axis", lang))}</text>')
     segments = []
     for t in range(1, upto + 1):
         (x0, y0), (x1, y1) = xy(t - 1), xy(t)
@@ -366,62 +374,61 @@ def loss_curve_svg(losses, upto, steps, width=340, height=220):
     return "".join(parts)
 
 
-def learning_view(trace, t, hidden, stable_rate, error, scale=None):
+def learning_view(trace, t, hidden, stable_rate, error, scale=None, lang="en"):
     """Iteration t of a ``learning.KernelTrace``: W after t steps next to the hidden kernel W*,
     the loss curve so far; on the last iteration, what the run did.
 
     stable_rate : 2/λ_max of the inputs (``learning.largest_stable_rate``);
     error : (T+1,) the largest |w_mn - w*_mn| at each iteration;
-    scale : the explorer's colour scale of W and W* (None: no fill).
+    scale : the explorer's colour scale of W and W* (None: no fill);
+    lang : the language of the words ("en" / "zh").
     """
     w, loss = trace.w[t], trace.loss[t]
     last = t == trace.iterations
     rate = format_number(trace.rate)
-    facts = f"after {t} step{'s' if t != 1 else ''}: L = <b>{loss_text(loss)}</b>"
+    facts = say("learn.after_one" if t == 1 else "learn.after_many", lang, t=t,
+                loss=loss_text(loss))
     if t > 0:
         before = trace.loss[t - 1]
-        facts += " ↑ (up)" if loss > before else " ↓ (down)" if loss < before else " (same)"
+        facts += say("learn.up" if loss > before else "learn.down" if loss < before
+                     else "learn.same", lang)
     hidden = np.asarray(hidden, dtype=float)
     both = labelled_matrix(
         np.vstack([w.ravel(), hidden.ravel()]), "w",
-        ["W", "W* (hidden)"], _heads("w", w.shape),
+        ["W", say("learn.hidden_row", lang)], _heads("w", w.shape),
         names=_names("w", w.shape) + _names("w*", hidden.shape), scale=scale)
     panels = [
-        panel("W, entry by entry above the hidden kernel W*", both,
-              f"each step: W − {rate} · ∂L/∂W"),
-        panel("The loss L so far (log scale)", loss_curve_svg(trace.loss, t, trace.steps)),
+        panel(say("learn.w_title", lang), both, say("learn.w_caption", lang, rate=rate)),
+        panel(say("learn.loss_title", lang),
+              loss_curve_svg(trace.loss, t, trace.steps, lang=lang)),
     ]
     body = f'<div class="cv-row">{"".join(panels)}</div><div class="cv-facts">{facts}</div>'
     if last:
-        body += _verdict(trace, error, stable_rate)
+        body += _verdict(trace, error, stable_rate, lang)
     return f'{STYLE}<div class="cnnviz-view">{body}</div>'
 
 
-def _verdict(trace, error, stable_rate):
+def _verdict(trace, error, stable_rate, lang="en"):
     rate, first, final = format_number(trace.rate), trace.loss[0], trace.loss[-1]
     limit = (f"2/λ<sub>max</sub> = {format_number(stable_rate)}" if math.isfinite(stable_rate)
              else "2/λ<sub>max</sub>")
-    too_large = (f" η = {rate} is larger than {limit} for these inputs: every step overshoots "
-                 "the bottom of the bowl by more than the last." if trace.rate > stable_rate
-                 else "")
+    too_large = (say("learn.too_large", lang, rate=rate, limit=limit)
+                 if trace.rate > stable_rate else "")
+    loss_first, loss_final = loss_text(first), loss_text(final)
     if trace.diverged:
-        text = (f"✘ Diverged: after {trace.iterations} steps the loss passed a million times its "
-                f"start ({loss_text(first)} → {loss_text(final)}), so the run stops here."
-                + too_large)
+        text = say("learn.diverged", lang, n=trace.iterations, first=loss_first,
+                   final=loss_final) + too_large
         return f'<div class="cv-verdict cv-bad">{text}</div>'
     if final > first:
-        text = (f"✘ The loss grows ({loss_text(first)} → {loss_text(final)}); more steps only "
-                "make it worse." + too_large)
+        text = say("learn.grows", lang, first=loss_first, final=loss_final) + too_large
         return f'<div class="cv-verdict cv-bad">{text}</div>'
     if first == 0:
-        return ('<div class="cv-verdict">✔ The starting W already fits every pair (L = 0): '
-                "there is nothing to learn.</div>")
+        return f'<div class="cv-verdict">{say("learn.nothing", lang)}</div>'
     if trace.rate == 0:
-        return ('<div class="cv-verdict cv-bad">✘ η = 0: W never moves, and the loss stays at '
-                f"{loss_text(final)}.</div>")
-    text = (f"✔ The loss fell from {loss_text(first)} to {loss_text(final)}; W is within "
-            f"{loss_text(error[-1])} of W* in every entry.")
+        return (f'<div class="cv-verdict cv-bad">{say("learn.rate_zero", lang, final=loss_final)}'
+                "</div>")
+    text = say("learn.fell", lang, first=loss_first, final=loss_final,
+               error=loss_text(error[-1]))
     if trace.rate > stable_rate:
-        text += (f" But η = {rate} is larger than {limit}: with more steps the loss turns and "
-                 "grows.")
+        text += say("learn.but", lang, rate=rate, limit=limit)
     return f'<div class="cv-verdict">{text}</div>'

@@ -42,7 +42,6 @@ EXPLORERS = {
     "output-size": ("cnnviz.OutputSizeExplorer()", "kernel"),
     "multichannel": ("cnnviz.MultiChannelExplorer()", "w11"),
     "strided-backward": ("cnnviz.StridedBackwardExplorer()", "dy11"),
-    "feature-maps": ("cnnviz.FeatureMapExplorer()", "w11"),
     "matrix-form": ("cnnviz.MatrixFormExplorer()", "w12"),
     "learn-kernel": ("cnnviz.LearnKernelExplorer()", "rate"),
     "pool-forward-average": ("cnnviz.PoolForwardExplorer(mode='average')", "x22"),
@@ -121,7 +120,8 @@ class NotebookUI:
         """
         page = self.page
         # Make the notebook the current widget without clicking into a cell (or a slider).
-        page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=self.name).first.click()
+        tab = self.name.rsplit("/", 1)[-1]  # a tab shows the file's name, not its folder
+        page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=tab).first.click()
         self._menu("Edit", "editmenu:clear-all")
         code_cells = poll(self.prompts, lambda ps: all(p == "[ ]:" for p in ps), what="cleared prompts")
         self._menu("Run", "runmenu:run-all")

@@ -121,8 +121,9 @@ def test_notebook_runs_clean(name, page, lab, artifacts):
                 """sel => [...document.querySelectorAll(sel)].map((s) => [
                     s.querySelector('.cnnviz-stage-play').textContent,
                     s.querySelector('.cnnviz-stage-frame').textContent])""", STAGE)
-            assert words and all(CJK.search(play) and CJK.search(frame) for play, frame in words), \
-                f"{name}: a stage without Chinese labels: {words[:2]}"
+            assert words and all(CJK.search(play) for play, _ in words), \
+                f"{name}: a stage's buttons are not in Chinese: {[play for play, _ in words]}"
+            assert any(CJK.search(frame) for _, frame in words), f"{name}: no Chinese in the stages"
         logged = ui.callback_log()
         assert not logged, f"{name}: a widget callback wrote to the Log Console:\n" + "\n---\n".join(logged)
         ui.screenshot(artifacts / f"{stem}.png")

@@ -21,6 +21,7 @@ import re
 import nbformat
 import pytest
 
+from cnnviz.explorers.stage import SPEEDS
 from lab import NOTEBOOKS, ROOT
 
 SITE_PY = ROOT / "tools" / "site.py"
@@ -149,7 +150,7 @@ def start_playing(root):
     test pauses it, not stopping on its own at that moment): click play."""
     root.scroll_into_view_if_needed()
     root.locator(".cnnviz-stage-first").click()
-    root.locator(".cnnviz-stage-speed").select_option(label="fast")
+    root.locator(".cnnviz-stage-speed").select_option(str(SPEEDS["fast"]))  # any language
     root.locator(".cnnviz-stage-loop input").check()
     root.locator(".cnnviz-stage-play").click()
 

@@ -112,8 +112,10 @@ from cnnviz import chain, plots, tinycnn
 
 # %%
 ex = chain.example()
-plots.matrices(("X (input)", ex["x"], "x"), ("W (kernel)", ex["w"], "w"),
-               ("b (one per position)", ex["b"], "b"), ("T (target)", ex["target"], "t"))
+plots.matrices(({"en": "X (input)", "zh": "X（输入）"}, ex["x"], "x"),
+               ({"en": "W (kernel)", "zh": "W（卷积核）"}, ex["w"], "w"),
+               ({"en": "b (one per position)", "zh": "b（每个位置一个）"}, ex["b"], "b"),
+               ({"en": "T (target)", "zh": "T（目标值）"}, ex["target"], "t"))
 
 # %% [markdown]
 # ## One call: forward, then backward
@@ -177,8 +179,9 @@ Math(cnnviz.formulas.conv_output_formula(1, 1, r.x.shape, r.w.shape, values=dict
 # 每个 $z_{ij}$ 是它的窗口 $Y'_k$ 中的最大值（$k = 1 \dots 4$，按阅读顺序逐行编号，见第 03 篇）。这些窗口相互重叠：$y_{22}$ 同时位于全部四个窗口之中。
 
 # %%
-plots.matrices(("Y = conv(X, W) + b", r.y, "y"), ("Z = max-pool(Y)", r.z, "z"),
-               ("T (target)", r.target, "t"), ("Z − T", r.z - r.target, None))
+plots.matrices(({"en": "Y = conv(X, W) + b", "zh": "Y = 卷积(X, W) + b"}, r.y, "y"),
+               ({"en": "Z = max-pool(Y)", "zh": "Z = 最大池化(Y)"}, r.z, "z"),
+               ({"en": "T (target)", "zh": "T（目标值）"}, r.target, "t"), ("Z − T", r.z - r.target, None))
 
 # %% [markdown]
 # The loss adds up the squared differences and halves them:
@@ -238,7 +241,8 @@ plots.pool_backward_view(r)
 # $y_{11}$ 只是 $Y'_1$ 的最大值；$y_{22}$ 则是 $Y'_2$、$Y'_3$ 和 $Y'_4$ 三个窗口的最大值，所以它收到的三份梯度要累加起来：$\dfrac{\partial L}{\partial y_{22}} = 2 + 1 + (-1) = 2$。其余的 $y_{ij}$ 不是任何窗口的最大值：稍微改变它们不会改变 $Z$，所以它们的梯度为 0。
 
 # %%
-plots.matrices(("∂L/∂Z", r.dz, "∂L/∂z"), ("∂L/∂Y (through the masks)", r.dy, "∂L/∂y"))
+plots.matrices(("∂L/∂Z", r.dz, "∂L/∂z"),
+               ({"en": "∂L/∂Y (through the masks)", "zh": "∂L/∂Y（经过掩码）"}, r.dy, "∂L/∂y"))
 
 # %% [markdown]
 # ### Step 3: through the convolution, ∂L/∂X, ∂L/∂W, ∂L/∂b
@@ -370,7 +374,8 @@ cnnviz.ChainExplorer(x=ex["x"], w=ex["w"], b=ex["b"], dz=r.dz)
 
 # %%
 numeric_dx = cnnviz.gradcheck.numerical_gradient(lambda x: chain.loss_of(x, r.w, r.b, r.target), r.x)
-plots.matrices(("∂L/∂X, backward pass", r.dx, "∂L/∂x"), ("∂L/∂X, finite differences", numeric_dx, "∂L/∂x"))
+plots.matrices(({"en": "∂L/∂X, backward pass", "zh": "∂L/∂X，反向传播"}, r.dx, "∂L/∂x"),
+               ({"en": "∂L/∂X, finite differences", "zh": "∂L/∂X，有限差分"}, numeric_dx, "∂L/∂x"))
 
 # %% [markdown]
 # `chain.gradient_errors` does the same for $X$, $W$ and $b$ and returns each relative error,

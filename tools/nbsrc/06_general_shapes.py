@@ -90,8 +90,9 @@ from cnnviz import conv2d_backward, conv2d_forward, matrix_form, output_size
 #   which rows or columns no window ever reaches.
 # - The **grid** is the padded input (dotted grey cells are the zeros of the padding). The big number in each cell
 #   is how many windows read it. `#k` marks where window $k$ starts (its $w_{11}$).
-# - **Play** (or *step ▶*) moves through the windows: the current one is outlined (solid, ▣), with the weight
-#   that meets each of its cells. On the right, each output $y_{ij}$ shows the number of its window.
+# - **▶ play** (or **step ▶**) moves through the windows: each step shows window $k$ cut out of the padded input,
+#   with the numbers of the rows and columns it covers (row or column 0 is the padding), and the output $y_{ij}$
+#   it makes; on the grid, `#k` marks where it starts.
 #
 # It opens on the classic example: a 5×5 input, a 3×3 kernel, padding 1, stride 2: a 3×3 output.
 
@@ -101,7 +102,7 @@ from cnnviz import conv2d_backward, conv2d_forward, matrix_form, output_size
 # - **滑块**设定输入的高 $H_{in}$ 和宽 $W_{in}$、卷积核尺寸 $K$、填充 $p$、步长 $s$ 和膨胀 $d$。
 # - **公式**代入你设定的数值，行和列各算一遍。公式下面写着窗口移动的距离，以及哪些行或列没有任何窗口到达。
 # - **网格**是填充后的输入（灰色点线格子是填充的零）。每个格子里的大数字表示有多少个窗口读到它。`#k` 标出窗口 $k$ 的起点（它的 $w_{11}$ 所在的格子）。
-# - **▶ 播放**（或**下一步 ▶**）逐个走过所有窗口：当前窗口用实线框出（▣），并标出它的每个格子遇到的是哪个权重。右边的每个输出 $y_{ij}$ 上写着它来自第几个窗口。
+# - **▶ 播放**（或**下一步 ▶**）逐个走过所有窗口：每一步把第 $k$ 个窗口从填充后的输入中单独取出来，标出它覆盖的行号和列号（第 0 行或第 0 列是填充），以及它算出的输出 $y_{ij}$；在网格上，`#k` 标出它的起点。
 #
 # 探索器一开始展示的是一个经典的例子：5×5 的输入、3×3 的卷积核、填充 1、步长 2，得到 3×3 的输出。
 
