@@ -62,10 +62,11 @@ function render({ model, el, labels }) {
   const stepping = [play, first, back, forward, last, scrub, speed, loop];
   controls.append(...stepping, projector);
 
+  let drawn = null;  // the HTML in the frame now: a frame is parsed again only when it changed
   function show(n) {
     const all = frames();
     step = Math.max(0, Math.min(n, all.length - 1));
-    frame.innerHTML = all[step] || "";
+    if ((all[step] || "") !== drawn) frame.innerHTML = drawn = all[step] || "";
     caption.textContent = (model.get("captions") || [])[step] || "";
     scrub.value = step;
     root.dataset.step = step;
