@@ -186,7 +186,7 @@ class _ModeExplorer(_PoolExplorer):
 # Forward
 # ---------------------------------------------------------------------------------------
 class PoolForwardExplorer(_ModeExplorer):
-    """The seed's max pooling, forward: the windows X′1 … X′4 one by one, Y filling in.
+    """The derivation's max pooling, forward: the windows X′1 … X′4 one by one, Y filling in.
 
     Sliders for every x_ij and a **mode** switch; the stage walks the window (2×2, stride 1)
     over X. Each step shows the window on X, the window on its own, Y so far, and
@@ -398,7 +398,7 @@ class PoolWindowsExplorer(_PoolExplorer):
 # Backward
 # ---------------------------------------------------------------------------------------
 class PoolBackwardExplorer(_ModeExplorer):
-    """The seed's max pooling, backward: masks, local gradients, ADDED into ∂L/∂X.
+    """The derivation's max pooling, backward: masks, local gradients, ADDED into ∂L/∂X.
 
     Sliders for ∂L/∂Y and X, a ties switch (first / all / split) and a stage over the
     windows. At window X′k: its ∂L/∂y_ij, the window on X with its maximum, the mask M_k,
@@ -421,9 +421,9 @@ class PoolBackwardExplorer(_ModeExplorer):
     def __init__(self, x=None, dy=None, ties="first", cell=(1, 1), size=2, stride=1,
                  low=-9, high=9, mode="max", lang=None):
         super().__init__(lang)
-        seed = examples.worked_pool()
-        x = seed["x"] if x is None else x
-        dy = seed["dy"] if dy is None else dy
+        worked = examples.worked_pool()
+        x = worked["x"] if x is None else x
+        dy = worked["dy"] if dy is None else dy
         self.mode_buttons = _mode_buttons(mode, self.lang)
         self.size, self.stride = size, stride
         self._good = None  # (dy, x, ties, mode) of the last trace that worked

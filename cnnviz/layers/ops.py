@@ -7,7 +7,7 @@ Each backward pass sits right below its forward pass. Two layouts are accepted:
 
 Output size, per axis:  HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1.
 
-"Convolution" is cross-correlation (the kernel is not flipped), as in the seed and in every
+"Convolution" is cross-correlation (the kernel is not flipped), as in the derivation and in every
 deep-learning framework. No Python loop runs over output positions: the windows come from
 ``numpy.lib.stride_tricks.sliding_window_view`` and are contracted with ``einsum``; the
 backward scatter loops only over the KH*KW kernel taps.
