@@ -144,7 +144,7 @@ def test_02_shows_how_the_product_becomes_a_sum():
     cell = next(c for c in markdown_cells(SOURCES / "02_conv_backward.py")
                 if c.startswith("## What flows back"))
     assert r"\frac{\partial L}{\partial Y} \cdot \frac{\partial Y}{\partial X}" in cell
-    assert r"\sum_{i,j} \frac{\partial L}{\partial y_{ij}}\,\frac{\partial y_{ij}}{\partial x_{rc}}" in cell
+    assert r"\sum_{i,j} \frac{\partial L}{\partial y_{ij}}\,\frac{\partial y_{ij}}{\partial x_{uv}}" in cell
     assert "m = r - i + 1" in cell and "n = c - j + 1" in cell
 
 

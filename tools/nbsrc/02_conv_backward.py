@@ -61,16 +61,16 @@
 # The layer does not need to know what $L$ is. The chain rule does the rest: every $x$, $w$ and $b$
 # influences $L$ only through the outputs it takes part in, so
 #
-# $$\frac{\partial L}{\partial x_{rc}} = \sum_{i,j} \frac{\partial L}{\partial y_{ij}}\,\frac{\partial y_{ij}}{\partial x_{rc}},\qquad
-#   \frac{\partial y_{ij}}{\partial x_{rc}} = \text{the weight that multiplies } x_{rc} \text{ in } y_{ij} \text{ (or 0)}.$$
+# $$\frac{\partial L}{\partial x_{uv}} = \sum_{i,j} \frac{\partial L}{\partial y_{ij}}\,\frac{\partial y_{ij}}{\partial x_{uv}},\qquad
+#   \frac{\partial y_{ij}}{\partial x_{uv}} = \text{the weight that multiplies } x_{uv} \text{ in } y_{ij} \text{ (or 0)}.$$
 #
 # The derivation writes this step as a product, $\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} \cdot \frac{\partial Y}{\partial X}$.
 # That is shorthand: with $X$ and $Y$ laid out as grids, $\partial Y/\partial X$ is not a matrix you multiply by
-# (flatten them into columns and it becomes one: see "The Jacobian and im2col views" below). Each $x_{rc}$ can reach $L$ through
+# (flatten them into columns and it becomes one: see "The Jacobian and im2col views" below). Each $x_{uv}$ can reach $L$ through
 # each of the four outputs, so the chain rule adds one term per output, the sum above. In that sum,
-# $\partial y_{ij}/\partial x_{rc}$ is read off the forward formula
-# $y_{ij} = \sum_{m,n} w_{mn}\, x_{(i+m-1)(j+n-1)} + b_{ij}$: it is $w_{mn}$ with $m = r - i + 1$, $n = c - j + 1$ when
-# that offset lies inside the kernel ($1 \le m, n \le 2$), and 0 when $x_{rc}$ is outside the window of $y_{ij}$.
+# $\partial y_{ij}/\partial x_{uv}$ is read off the forward formula
+# $y_{ij} = \sum_{m,n} w_{mn}\, x_{(i+m-1)(j+n-1)} + b_{ij}$: it is $w_{mn}$ with $m = u - i + 1$, $n = v - j + 1$ when
+# that offset lies inside the kernel ($1 \le m, n \le 2$), and 0 when $x_{uv}$ is outside the window of $y_{ij}$.
 # For example $\partial L/\partial x_{12} = \partial L/\partial y_{11}\, w_{12} + \partial L/\partial y_{12}\, w_{11}$
 # (the other two terms are 0): the derivation's second formula.
 #
@@ -83,10 +83,10 @@
 #
 # 在这一层之后的某个地方会算出损失 $L$。反向传播交给这一层的，是 $L$ 关于这一层输出的梯度 $\partial L/\partial Y$，也就是四个数 $\partial L/\partial y_{11} \dots \partial L/\partial y_{22}$。这一层不需要知道 $L$ 究竟是什么，剩下的交给链式法则：每个 $x$、$w$ 和 $b$ 都只能通过它所参与的那些输出来影响 $L$，因此
 #
-# $$\frac{\partial L}{\partial x_{rc}} = \sum_{i,j} \frac{\partial L}{\partial y_{ij}}\,\frac{\partial y_{ij}}{\partial x_{rc}},\qquad
-#   \frac{\partial y_{ij}}{\partial x_{rc}} = y_{ij} \text{ 中与 } x_{rc} \text{ 相乘的那个权重（或 0）}.$$
+# $$\frac{\partial L}{\partial x_{uv}} = \sum_{i,j} \frac{\partial L}{\partial y_{ij}}\,\frac{\partial y_{ij}}{\partial x_{uv}},\qquad
+#   \frac{\partial y_{ij}}{\partial x_{uv}} = y_{ij} \text{ 中与 } x_{uv} \text{ 相乘的那个权重（或 0）}.$$
 #
-# 推导原文把这一步写成一个乘积：$\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} \cdot \frac{\partial Y}{\partial X}$。这只是一种简写：当 $X$ 和 $Y$ 排成网格时，$\partial Y/\partial X$ 并不是一个可以拿来相乘的矩阵（把它们展平成列向量，它才成为矩阵，见下文“雅可比矩阵与 im2col 视角”）。每个 $x_{rc}$ 都可能经由四个输出中的每一个影响 $L$，所以链式法则为每个输出添上一项，这就是上面的求和。求和中的 $\partial y_{ij}/\partial x_{rc}$ 可以直接从前向公式 $y_{ij} = \sum_{m,n} w_{mn}\, x_{(i+m-1)(j+n-1)} + b_{ij}$ 中读出：当偏移落在卷积核之内（$1 \le m, n \le 2$）时，它等于 $w_{mn}$，其中 $m = r - i + 1$，$n = c - j + 1$；当 $x_{rc}$ 不在 $y_{ij}$ 的窗口里时，它等于 0。例如 $\partial L/\partial x_{12} = \partial L/\partial y_{11}\, w_{12} + \partial L/\partial y_{12}\, w_{11}$（另外两项为 0），这正是推导原文的第二个公式。
+# 推导原文把这一步写成一个乘积：$\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} \cdot \frac{\partial Y}{\partial X}$。这只是一种简写：当 $X$ 和 $Y$ 排成网格时，$\partial Y/\partial X$ 并不是一个可以拿来相乘的矩阵（把它们展平成列向量，它才成为矩阵，见下文“雅可比矩阵与 im2col 视角”）。每个 $x_{uv}$ 都可能经由四个输出中的每一个影响 $L$，所以链式法则为每个输出添上一项，这就是上面的求和。求和中的 $\partial y_{ij}/\partial x_{uv}$ 可以直接从前向公式 $y_{ij} = \sum_{m,n} w_{mn}\, x_{(i+m-1)(j+n-1)} + b_{ij}$ 中读出：当偏移落在卷积核之内（$1 \le m, n \le 2$）时，它等于 $w_{mn}$，其中 $m = u - i + 1$，$n = v - j + 1$；当 $x_{uv}$ 不在 $y_{ij}$ 的窗口里时，它等于 0。例如 $\partial L/\partial x_{12} = \partial L/\partial y_{11}\, w_{12} + \partial L/\partial y_{12}\, w_{11}$（另外两项为 0），这正是推导原文的第二个公式。
 #
 # 在下面的探索器中，$\partial L/\partial Y$ 和 $X$、$W$ 一样用滑块设定。$b$ 的取值不会出现在任何梯度中（每个 $y_{ij}$ 中偏置的系数都是 1），所以这些探索器省去了偏置的滑块；要紧的是偏置怎样共享，切换偏置方式的开关仍然保留。最后的梯度检验则包含全部滑块。
 
@@ -141,7 +141,7 @@ explorer
 explorer.scatter_x()
 
 # %% [markdown]
-# **Gather.** Collect, for each $x_{rc}$, the contributions it received, and you get the derivation's nine formulas.
+# **Gather.** Collect, for each $x_{uv}$, the contributions it received, and you get the derivation's nine formulas.
 # Step through the cells of $X$ to see each one's formula with the current numbers; all nine are listed under it.
 #
 # <details><summary><b>Predict:</b> how many terms does ∂L/∂x<sub>21</sub> have, and which weights appear? (click to reveal)</summary>
@@ -151,7 +151,7 @@ explorer.scatter_x()
 # </details>
 
 # %% [markdown] lang="zh"
-# **收集。**对每个 $x_{rc}$，把它收到的各份贡献汇总起来，就得到推导原文中的九个公式。在 $X$ 的各个格子之间逐步前进，可以看到每个格子的公式及代入当前数值的结果；九个公式全部列在下方。
+# **收集。**对每个 $x_{uv}$，把它收到的各份贡献汇总起来，就得到推导原文中的九个公式。在 $X$ 的各个格子之间逐步前进，可以看到每个格子的公式及代入当前数值的结果；九个公式全部列在下方。
 #
 # <details><summary><b>预测：</b>∂L/∂x<sub>21</sub> 有几项？出现的是哪些权重？（点击揭晓）</summary>
 #
@@ -301,9 +301,9 @@ dx6, dw6, _ = conv2d_backward(dy6, x6, w6, 0.0)
 # \end{pmatrix}.$$
 #
 # $C$ has one row per output and one column per input. Row $y_{11}$ is the forward formula of $y_{11}$; each next row is
-# the same pattern moved to the next window. The entry in row $y_{ij}$, column $x_{rc}$ is $\partial y_{ij}/\partial x_{rc}$: a
+# the same pattern moved to the next window. The entry in row $y_{ij}$, column $x_{uv}$ is $\partial y_{ij}/\partial x_{uv}$: a
 # matrix of every partial derivative of the outputs with respect to the inputs is a **Jacobian**, here the derivation's
-# $\partial Y/\partial X$ made concrete. The chain-rule sum of "What flows back" runs down column $x_{rc}$ of $C$, a product
+# $\partial Y/\partial X$ made concrete. The chain-rule sum of "What flows back" runs down column $x_{uv}$ of $C$, a product
 # with the **transpose** $C^{\mathsf T}$ (rows and columns swapped):
 #
 # $$\operatorname{vec}\!\left(\frac{\partial L}{\partial X}\right) = C^{\mathsf T}\,\operatorname{vec}\!\left(\frac{\partial L}{\partial Y}\right).$$
@@ -321,7 +321,7 @@ dx6, dw6, _ = conv2d_backward(dy6, x6, w6, 0.0)
 # 0 & 0 & 0 & 0 & w_{11} & w_{12} & 0 & w_{21} & w_{22}
 # \end{pmatrix}.$$
 #
-# $C$ 的每一行对应一个输出，每一列对应一个输入。$y_{11}$ 这一行就是 $y_{11}$ 的前向公式；往下的每一行都是同一个模式移到下一个窗口。第 $y_{ij}$ 行、第 $x_{rc}$ 列的元素是 $\partial y_{ij}/\partial x_{rc}$：由全部输出对全部输入的偏导数排成的矩阵叫作**雅可比矩阵**，在这里它就是推导原文中 $\partial Y/\partial X$ 的具体形态。“反向流回的是什么”一节中的链式法则求和，是沿着 $C$ 的第 $x_{rc}$ 列往下加，也就是与**转置**矩阵 $C^{\mathsf T}$（行与列互换）相乘：
+# $C$ 的每一行对应一个输出，每一列对应一个输入。$y_{11}$ 这一行就是 $y_{11}$ 的前向公式；往下的每一行都是同一个模式移到下一个窗口。第 $y_{ij}$ 行、第 $x_{uv}$ 列的元素是 $\partial y_{ij}/\partial x_{uv}$：由全部输出对全部输入的偏导数排成的矩阵叫作**雅可比矩阵**，在这里它就是推导原文中 $\partial Y/\partial X$ 的具体形态。“反向流回的是什么”一节中的链式法则求和，是沿着 $C$ 的第 $x_{uv}$ 列往下加，也就是与**转置**矩阵 $C^{\mathsf T}$（行与列互换）相乘：
 #
 # $$\operatorname{vec}\!\left(\frac{\partial L}{\partial X}\right) = C^{\mathsf T}\,\operatorname{vec}\!\left(\frac{\partial L}{\partial Y}\right).$$
 
@@ -478,7 +478,7 @@ print("2 / lambda_max =", round(cnnviz.learning.largest_stable_rate(pairs), 3))
 #
 # - The backward pass receives $\partial L/\partial Y$ and returns $\partial L/\partial X$, $\partial L/\partial W$, $\partial L/\partial b$ by the chain rule.
 # - **Scatter:** each output sends $\partial L/\partial y_{ij} \cdot W$ back onto its window; overlapping windows **add**.
-#   **Gather:** $\partial L/\partial x_{rc}$ is the sum over the windows that cover $x_{rc}$ — 1, 2 or 4 terms here.
+#   **Gather:** $\partial L/\partial x_{uv}$ is the sum over the windows that cover $x_{uv}$ — 1, 2 or 4 terms here.
 # - $\partial L/\partial w_{mn} = \sum_{ij} \partial L/\partial y_{ij}\, x_{(i+m-1)(j+n-1)}$: every window position contributes.
 # - $\partial L/\partial b_{ij} = \partial L/\partial y_{ij}$ per position; $\partial L/\partial b = \sum_{ij}\partial L/\partial y_{ij}$ when shared.
 # - In matrix form: $\partial L/\partial X$ = full convolution of $\partial L/\partial Y$ with $W$ rotated 180°; $\partial L/\partial W = X \star \partial L/\partial Y$.
@@ -491,7 +491,7 @@ print("2 / lambda_max =", round(cnnviz.learning.largest_stable_rate(pairs), 3))
 # ## 小结
 #
 # - 反向传播接收 $\partial L/\partial Y$，用链式法则返回 $\partial L/\partial X$、$\partial L/\partial W$、$\partial L/\partial b$。
-# - **分发：**每个输出把 $\partial L/\partial y_{ij} \cdot W$ 送回到自己的窗口上；重叠的窗口**累加**。**收集：**$\partial L/\partial x_{rc}$ 是覆盖 $x_{rc}$ 的各个窗口的贡献之和——本例中有 1、2 或 4 项。
+# - **分发：**每个输出把 $\partial L/\partial y_{ij} \cdot W$ 送回到自己的窗口上；重叠的窗口**累加**。**收集：**$\partial L/\partial x_{uv}$ 是覆盖 $x_{uv}$ 的各个窗口的贡献之和——本例中有 1、2 或 4 项。
 # - $\partial L/\partial w_{mn} = \sum_{ij} \partial L/\partial y_{ij}\, x_{(i+m-1)(j+n-1)}$：每个窗口位置都有贡献。
 # - 每个位置一个偏置时，$\partial L/\partial b_{ij} = \partial L/\partial y_{ij}$；共用一个偏置时，$\partial L/\partial b = \sum_{ij}\partial L/\partial y_{ij}$。
 # - 矩阵形式：$\partial L/\partial X$ 是 $\partial L/\partial Y$ 与旋转 180° 的 $W$ 的完全卷积；$\partial L/\partial W = X \star \partial L/\partial Y$。

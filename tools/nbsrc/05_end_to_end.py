@@ -249,7 +249,7 @@ plots.matrices(("∂L/∂Z", r.dz, "∂L/∂z"),
 #
 # Now $\partial L / \partial Y$ is the "given" gradient of the derivation's convolution section (notebook 02):
 #
-# - $\partial L / \partial x_{rc}$ collects $\partial L / \partial y_{ij} \cdot w_{mn}$ from every window that covers $x_{rc}$;
+# - $\partial L / \partial x_{uv}$ collects $\partial L / \partial y_{ij} \cdot w_{mn}$ from every window that covers $x_{uv}$;
 # - $\partial L / \partial w_{mn}$ collects $\partial L / \partial y_{ij} \cdot x_{(i+m-1)(j+n-1)}$ over every window;
 # - $\partial L / \partial b_{ij} = \partial L / \partial y_{ij}$ (one bias per position).
 #
@@ -261,7 +261,7 @@ plots.matrices(("∂L/∂Z", r.dz, "∂L/∂z"),
 #
 # 现在，$\partial L / \partial Y$ 就是推导原文卷积部分中那个“已知”的梯度（第 02 篇）：
 #
-# - $\partial L / \partial x_{rc}$ 汇集所有覆盖 $x_{rc}$ 的窗口贡献的 $\partial L / \partial y_{ij} \cdot w_{mn}$；
+# - $\partial L / \partial x_{uv}$ 汇集所有覆盖 $x_{uv}$ 的窗口贡献的 $\partial L / \partial y_{ij} \cdot w_{mn}$；
 # - $\partial L / \partial w_{mn}$ 汇集每个窗口贡献的 $\partial L / \partial y_{ij} \cdot x_{(i+m-1)(j+n-1)}$；
 # - $\partial L / \partial b_{ij} = \partial L / \partial y_{ij}$（每个位置一个偏置）。
 #
@@ -363,14 +363,14 @@ cnnviz.ChainExplorer(x=ex["x"], w=ex["w"], b=ex["b"], dz=r.dz)
 # %% [markdown]
 # ## Checking the whole chain by finite differences
 #
-# Nudge one $x_{rc}$ up and down by $\varepsilon = 10^{-6}$, run the chain forward each time, and the slope
-# $\dfrac{L(x_{rc} + \varepsilon) - L(x_{rc} - \varepsilon)}{2\varepsilon}$ is $\partial L / \partial x_{rc}$.
+# Nudge one $x_{uv}$ up and down by $\varepsilon = 10^{-6}$, run the chain forward each time, and the slope
+# $\dfrac{L(x_{uv} + \varepsilon) - L(x_{uv} - \varepsilon)}{2\varepsilon}$ is $\partial L / \partial x_{uv}$.
 # `cnnviz.gradcheck` does this for every entry (the same helper the tests use). Side by side:
 
 # %% [markdown] lang="zh"
 # ## 用有限差分检验整条链
 #
-# 把某个 $x_{rc}$ 分别增大和减小 $\varepsilon = 10^{-6}$，每次都让整条链做一遍前向传播，得到的斜率 $\dfrac{L(x_{rc} + \varepsilon) - L(x_{rc} - \varepsilon)}{2\varepsilon}$ 就是 $\partial L / \partial x_{rc}$。`cnnviz.gradcheck` 对每个元素都这样做（测试用的也是这个辅助函数）。两者并排对照：
+# 把某个 $x_{uv}$ 分别增大和减小 $\varepsilon = 10^{-6}$，每次都让整条链做一遍前向传播，得到的斜率 $\dfrac{L(x_{uv} + \varepsilon) - L(x_{uv} - \varepsilon)}{2\varepsilon}$ 就是 $\partial L / \partial x_{uv}$。`cnnviz.gradcheck` 对每个元素都这样做（测试用的也是这个辅助函数）。两者并排对照：
 
 # %%
 numeric_dx = cnnviz.gradcheck.numerical_gradient(lambda x: chain.loss_of(x, r.w, r.b, r.target), r.x)
