@@ -145,7 +145,7 @@ def test_02_shows_how_the_product_becomes_a_sum():
                 if c.startswith("## What flows back"))
     assert r"\frac{\partial L}{\partial Y} \cdot \frac{\partial Y}{\partial X}" in cell
     assert r"\sum_{i,j} \frac{\partial L}{\partial y_{ij}}\,\frac{\partial y_{ij}}{\partial x_{uv}}" in cell
-    assert "m = r - i + 1" in cell and "n = c - j + 1" in cell
+    assert "m = u - i + 1" in cell and "n = v - j + 1" in cell
 
 
 def test_start_here_links_the_derivation():
