@@ -386,24 +386,14 @@ def test_frames_are_sent_packed_and_unpack_to_themselves():
 # ---------------------------------------------------------------------------------------
 # Colour: one diverging scale per explorer
 # ---------------------------------------------------------------------------------------
-def coloured_cells(frame):
-    """[(number shown, fill class)] of every number cell of the frame's grids (cv-m tables)."""
-    out = []
-    for body in re.findall(r'<table class="cv-m">.*?</table>', frame, flags=re.S):
-        (numbers,), (fills,) = views.shown_tables(body), views.shown_fills(body)
-        out += [(numbers[name], fills[name]) for name in numbers]
-    return out
-
-
-def legends(frame):
-    return re.findall(r"<div class='cnnviz-view cv-key' data-scale='([^']*)'>", frame)
+from colour_checks import coloured_cells, legends  # noqa: E402  (name, number shown, fill)
 
 
 def assert_one_scale(ex, frames):
     """Every grid cell of these frames: its hue says its sign, its depth grows with |value|
     on the explorer's one scale (the same number, the same colour, in every frame), and the
     scale is the round number above the largest |value| the grids show."""
-    cells = [cell for frame in frames for cell in coloured_cells(frame)]
+    cells = [(shown, fill) for frame in frames for _, shown, fill in coloured_cells(frame)]
     assert cells
     numbers = []
     for shown, fill in cells:

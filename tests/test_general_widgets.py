@@ -803,24 +803,14 @@ def test_geometry_layout_agrees_with_the_ops_on_random_settings():
 # ---------------------------------------------------------------------------------------
 # Colour: one diverging scale per explorer
 # ---------------------------------------------------------------------------------------
-def coloured_cells(frame):
-    """[(number shown, fill class)] of every number cell of the frame's grids (cv-m tables)."""
-    out = []
-    for body in re.findall(r'<table class="cv-m">.*?</table>', frame, flags=re.S):
-        (numbers,), (fills,) = views.shown_tables(body), views.shown_fills(body)
-        out += [(numbers[name], fills[name]) for name in numbers]
-    return out
-
-
-def legends(frame):
-    return re.findall(r"<div class='cnnviz-view cv-key' data-scale='([^']*)'>", frame)
+from colour_checks import coloured_cells, legends  # noqa: E402  (name, number shown, fill)
 
 
 def assert_one_scale(ex, frames):
     """Every grid cell of these frames: its hue says its sign, its depth grows with |value|
     on the explorer's one scale (the same number, the same colour, in every frame); the scale
     is the round number above the largest |value| the grids show."""
-    cells = [(float(shown), fill) for frame in frames for shown, fill in coloured_cells(frame)]
+    cells = [(float(shown), fill) for frame in frames for _, shown, fill in coloured_cells(frame)]
     assert cells
     for v, fill in cells:
         if v < 0:
@@ -857,7 +847,7 @@ def test_multichannel_at_its_largest_leaves_out_colours_before_windows():
     rng = np.random.default_rng(3)
     ex = MultiChannelExplorer(x=rng.integers(-3, 4, (1, 4, 8, 8)),
                               w=rng.integers(-3, 4, (1, 4, 2, 2)), b=[1])
-    cells = [cell for f in ex.stage.frames for cell in coloured_cells(f)]
+    cells = [(shown, fill) for f in ex.stage.frames for _, shown, fill in coloured_cells(f)]
     # every window is there, its numbers plain: coloured, the frames would not fit
     assert len(cells) == 49 * 4 * 4 and {fill for _, fill in cells} == {""}
     assert stage_bytes(ex.stage) <= 100_000
@@ -883,7 +873,7 @@ def test_strided_grids_of_every_section_share_one_scale():
 def test_output_size_counts_are_not_coloured():
     ex = OutputSizeExplorer()
     assert not any(fill for stage in ex.stages for f in stage.frames
-                   for _, fill in coloured_cells(f))
+                   for _, _, fill in coloured_cells(f))
     assert not any(legends(f) for stage in ex.stages for f in stage.frames)
 
 
