@@ -194,7 +194,9 @@ def check_stage(page, root, where):
     return problems
 
 
-PLAYED = """(roots) => roots.map((root) => root.dataset.step !== '0')"""
+# Whether each stage has left its first step since play: remembered, because a looping stage of
+# two frames is back on step 0 every other tick, and several of them need not be off it together.
+PLAYED = """(roots) => roots.map((root) => (root.cnnvizMoved ||= root.dataset.step !== '0'))"""
 
 
 def check_page(browser, path):
