@@ -430,9 +430,11 @@ WORDS = {
 }
 
 # The entries of some explorers live beside this file, one module each; the catalog is one dict.
-from . import words_chain, words_general, words_matrix  # noqa: E402
+from . import (words_chain, words_derivation, words_general, words_layers,  # noqa: E402
+               words_matrix)
 
-for _part in (words_chain, words_general, words_matrix):
+PARTS = (words_chain, words_derivation, words_general, words_layers, words_matrix)
+for _part in PARTS:
     if WORDS.keys() & _part.WORDS.keys():
         raise RuntimeError(f"catalog ids written twice: {sorted(WORDS.keys() & _part.WORDS.keys())}")
     WORDS.update(_part.WORDS)

@@ -104,9 +104,8 @@ def test_no_catalog_key_is_written_twice():
     """A dict literal keeps the last of two equal keys without a word: read the source."""
     import ast
     import collections
-    from cnnviz import words_chain, words_general, words_matrix
     counts = collections.Counter()
-    for module in (words, words_chain, words_general, words_matrix):
+    for module in (words, *words.PARTS):
         tree = ast.parse(open(module.__file__, encoding="utf-8").read())
         catalog = next(node.value for node in tree.body if isinstance(node, ast.Assign)
                        and getattr(node.targets[0], "id", "") == "WORDS")
@@ -149,3 +148,20 @@ def test_say_and_join():
         assert words.say("terms.none") == "没有给出任何项"
     with pytest.raises(KeyError):
         words.say("no.such.key")
+
+
+def test_every_id_the_package_says_is_in_the_catalog():
+    """A message id missing from the catalog would be a KeyError where a student should read a
+    message (often in place of a ValueError): read every say("...") in the package's source."""
+    import ast
+    import pathlib
+    package = pathlib.Path(words.__file__).parent
+    used = {}
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and node.args
+                    and getattr(node.func, "id", getattr(node.func, "attr", "")) == "say"
+                    and isinstance(node.args[0], ast.Constant)):
+                used.setdefault(node.args[0].value, f"{path.name}:{node.lineno}")
+    assert len(used) > 100  # the scan finds the package's messages
+    assert {key: where for key, where in used.items() if key not in words.WORDS} == {}
