@@ -45,7 +45,7 @@ lab: $(VENV)/.installed
 
 ## make lab-zh: the same, opening the Chinese edition (notebooks/zh/) with JupyterLab's menus in Chinese
 # The server's root stays notebooks/ (by default it would be the start notebook's folder, zh/), so
-# the Chinese notebooks' links to ../derivation.md and to the English notebooks work.
+# the Chinese pages' links to the English ones (zh/derivation.md and zh/00 link ../derivation.md, ../00_start_here.ipynb) work.
 lab-zh: $(VENV)/.installed
 	cd notebooks && ../$(BIN)/jupyter trust --log-level=WARN *.ipynb zh/*.ipynb
 	cd notebooks && ../$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. \

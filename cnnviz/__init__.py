@@ -3,7 +3,8 @@
 The package is split by concern; each part imports only the parts above it:
 
 - ``cnnviz.layers``: the operations in numpy (``ops``), the same as plain loops (``naive``),
-  step-by-step traces (``steps``) and finite differences (``gradcheck``). numpy only.
+  step-by-step traces (``steps``) and finite differences (``gradcheck``). numpy, and the
+  catalog's ``say`` for the words of their ValueErrors.
 - ``cnnviz.derivation``: the derivation's formulas, its matrix form, the geometry of windows,
   the pitfalls, the chain conv -> pool -> loss, a tiny CNN, exercises and the worked examples.
 - ``cnnviz.render``: state -> HTML (and matplotlib figures). No widgets.

@@ -200,7 +200,23 @@ WORDS = {
         "en": "Something went wrong in the explorer ({kind}: {error}); your values are kept. "
               "Restart the kernel if it persists.",
         "zh": "探索器内部出了问题（{kind}：{error}）；你设置的数值都保留着。如果问题一直存在，请重启内核。"},
-    "explorer.bad_setting": {"en": "{error}", "zh": "这个设置不可用（下面是程序给出的英文说明）：{error}"},
+    "explorer.bad_setting": {"en": "{error}", "zh": "这个设置不可用：{error}"},
+    "explorer.overflow": {"en": "{name} has entries too large to compute ({entry} = {value}): use "
+                                "smaller numbers",
+                          "zh": "{name} 中有元素太大，无法计算（{entry} = {value}）：请用小一些的数"},
+    "explorer.either": {"en": "{name} must be {first} or {second}, got {value}",
+                        "zh": "{name} 必须是 {first} 或 {second}，现在是 {value}"},
+    "explorer.step_range": {"en": "{name} must be between 0 and {last}, got {value}",
+                            "zh": "{name} 必须在 0 到 {last} 之间，现在是 {value}"},
+    "explorer.captions": {"en": "{frames} frames need {frames} captions, got {captions}",
+                          "zh": "{frames} 帧需要 {frames} 条说明，现在有 {captions} 条"},
+    "explorer.not_number": {"en": "{name} must be a number, got {value}",
+                            "zh": "{name} 必须是一个数，现在是 {value}"},
+    "explorer.not_whole_number": {"en": "{name} must be a whole number, got {value}",
+                                  "zh": "{name} 必须是整数，现在是 {value}"},
+    "explorer.the_slider": {"en": "the slider", "zh": "这个滑块"},
+    "explorer.slider_not_finite": {"en": "{name} must be a finite number, got {value}",
+                                   "zh": "{name} 必须是有限数，现在是 {value}"},
     # --- views: what several views share (render/conv.py, render/colour.py) ------------------
     "view.x_input": {"en": "X (input)", "zh": "X（输入）"},
     "view.y_output": {"en": "Y (output)", "zh": "Y（输出）"},
@@ -254,6 +270,18 @@ WORDS = {
     "editor.b_position": {"en": "b (one per position)", "zh": "b（每个位置一个）"},
     "editor.b_shared": {"en": "b (shared)", "zh": "b（共用）"},
     "editor.dy_given": {"en": "∂L/∂Y (given)", "zh": "∂L/∂Y（已知）"},
+    "editor.wrong_shape": {"en": "{symbol}: expected a {rows}x{cols} matrix, got shape {shape}",
+                           "zh": "{symbol}：应为 {rows}×{cols} 的矩阵，现在的形状是 {shape}"},
+    "editor.not_numbers": {"en": "{symbol}: expected a matrix of numbers, got {kind} ({error})",
+                           "zh": "{symbol}：应为由数构成的矩阵，现在是 {kind}（{error}）"},
+    "editor.not_2d": {"en": "{symbol}: expected a non-empty 2-D matrix, got shape {shape}",
+                      "zh": "{symbol}：应为非空的二维矩阵，现在的形状是 {shape}"},
+    "editor.too_many": {"en": "{symbol}: the sliders edit at most {most}x{most} entries, got shape "
+                              "{shape}; use {package}'s functions for larger arrays",
+                        "zh": "{symbol}：滑块最多编辑 {most}×{most} 个元素，现在的形状是 {shape}；"
+                              "更大的数组请用 {package} 的函数"},
+    "editor.not_finite": {"en": "{symbol}: every entry must be a finite number; {entries}",
+                          "zh": "{symbol}：每个元素都必须是有限数；{entries}"},
     "caption.step_of": {"en": "step {k} of {n}: {what}", "zh": "第 {k}/{n} 步：{what}"},
     # --- explorers of the convolution (explorers/conv.py) ----------------------------------------
     "conv.bias": {"en": "bias", "zh": "偏置"},
@@ -267,6 +295,10 @@ WORDS = {
                      "zh": "∂L/∂X 只取决于 W 和 ∂L/∂Y：X 本身并不出现。"},
     "conv.dw_note": {"en": "∂L/∂W depends on X and ∂L/∂Y only: W itself does not appear.",
                      "zh": "∂L/∂W 只取决于 X 和 ∂L/∂Y：W 本身并不出现。"},
+    "conv.bad_b": {"en": "b must be a number (shared) or a {rows}x{cols} matrix (one per position), "
+                         "got shape {shape}",
+                   "zh": "b 必须是一个数（共用）或一个 {rows}×{cols} 的矩阵（每个位置一个），"
+                         "现在的形状是 {shape}"},
     # --- views of pooling (render/pool.py) -----------------------------------------------------
     "pool.mark_max": {"en": "max", "zh": "最大"},
     "pool.mark_tie": {"en": "tie", "zh": "并列"},
@@ -422,6 +454,127 @@ WORDS = {
                            "图中显示的是最后一个放得下的设置。"},
     "pool.ties_comparison": {"en": "The ties comparison", "zh": "并列最大值的比较"},
     "pool.overwrite_comparison": {"en": "The overwrite comparison", "zh": "覆盖错误的比较"},
+    "pool.bad_cell": {"en": "{name} must be a (row, col) of X (0-based, X is {h}x{w}), got {cell}",
+                      "zh": "{name} 必须是 X 中一格的 (行, 列)（从 0 开始编号，X 是 {h}×{w} 的），"
+                            "现在是 {cell}"},
+    # --- explorers of the other notebooks: what a student passes in (explorers/images.py,
+    # explorers/matrix.py; their other words are in words_matrix) ------------------------------
+    "feature_maps.bad_image": {"en": "{name} must be one image (H_in, W_in) or a stack (N, H_in, W_in), "
+                                     "got shape {shape}",
+                               "zh": "{name} 必须是一幅图像 (H_in, W_in) 或一叠图像 (N, H_in, W_in)，"
+                                     "现在的形状是 {shape}"},
+    "feature_maps.not_finite": {"en": "{name} must hold finite numbers only (no NaN or infinity)",
+                                "zh": "{name} 中只能有有限数（不能有 NaN 或无穷大）"},
+    "feature_maps.your_name": {"en": "{yours} is the name of the kernel on the sliders; rename yours",
+                               "zh": "{yours} 是滑块上那个卷积核的名字；请给你的卷积核换一个名字"},
+    "feature_maps.map": {"en": "the feature map of {kernel}", "zh": "{kernel}特征图 Y"},
+    "matrix.share_given": {"en": "{name}=...: x, w, b and dy come from the shared explorer; pass them "
+                                 "to it instead",
+                           "zh": "{name}=...：x、w、b 和 dy 都来自共用的那个探索器；请把它们传给那个探索器"},
+    "matrix.share_type": {"en": "{name} must be an explorer with x, w and ∂L/∂y sliders (a {example}), "
+                                "got {kind}",
+                          "zh": "{name} 必须是带有 x、w 和 ∂L/∂y 滑块的探索器（例如 {example}），"
+                                "现在是 {kind}"},
+    # --- explorers: the names of their sections (the text/plain copy: "<name> — <summary>") ----
+    "section.conv_forward": {"en": "convolution forward", "zh": "卷积的前向传播"},
+    "section.conv_equations": {"en": "the equations for every y_ij", "zh": "每个 y_ij 的方程"},
+    "section.conv_backward": {"en": "convolution backward", "zh": "卷积的反向传播"},
+    "section.conv_scatter_x": {"en": "∂L/∂X, scatter view", "zh": "∂L/∂X，分发视图"},
+    "section.dw_steps": {"en": "∂L/∂W, step by step", "zh": "∂L/∂W，一步一步地算"},
+    "section.conv_gather_x": {"en": "∂L/∂X, gather view (step through the cells of X)",
+                              "zh": "∂L/∂X，收集视图（逐个走过 X 的每一格）"},
+    "section.conv_matrix_form": {"en": "∂L/∂X as a full convolution with the rotated kernel",
+                                 "zh": "把 ∂L/∂X 写成与旋转后的卷积核的全卷积"},
+    "section.conv_weight_equations": {"en": "the four ∂L/∂w formulas", "zh": "四个 ∂L/∂w 公式"},
+    "section.gradient_check": {"en": "gradient check", "zh": "梯度检验"},
+    "section.pool": {"en": "{mode} pooling {direction}", "zh": "{mode}池化的{direction}"},
+    "section.forward": {"en": "forward", "zh": "前向传播"},
+    "section.backward": {"en": "backward", "zh": "反向传播"},
+    "section.pool_windows": {"en": "pooling windows: size and stride", "zh": "池化窗口：窗口大小与步长"},
+    "section.pool_steps": {"en": "window by window: mask, local gradient, running ∂L/∂X",
+                           "zh": "逐个窗口：掩码、局部梯度、∂L/∂X 的累加值"},
+    "section.pool_meeting": {"en": "contributions meeting at one input", "zh": "在同一个输入处汇合的贡献"},
+    "section.pool_ties": {"en": "ties: first, all, split", "zh": "并列最大值：取第一个、全部、平分"},
+    "section.pool_overwrite": {"en": "the overwrite bug (= instead of +=)",
+                               "zh": "覆盖错误（用 = 代替了 +=）"},
+    "section.output_size": {"en": "output size", "zh": "输出尺寸"},
+    "section.channels": {"en": "several channels, one output position per step",
+                         "zh": "多个通道，每一步一个输出位置"},
+    "section.batch": {"en": "the whole batch, every output channel", "zh": "整个批次，每个输出通道"},
+    "section.strided": {"en": "∂L/∂X of a strided, padded convolution", "zh": "带步长和填充的卷积的 ∂L/∂X"},
+    "section.strided_full": {"en": "∂L/∂X as a full convolution of ∂L/∂Y, zeros inserted, with the "
+                                   "rotated kernel",
+                             "zh": "把 ∂L/∂X 写成 ∂L/∂Y（插入零后）与旋转后的卷积核的全卷积"},
+    "section.feature_maps": {"en": "feature maps", "zh": "特征图"},
+    "section.learning": {"en": "learning a kernel", "zh": "学习一个卷积核"},
+    "section.jacobian": {"en": "the Jacobian view: C and Cᵀ", "zh": "雅可比视图：C 和 Cᵀ"},
+    "section.im2col": {"en": "the im2col view: P and Pᵀ", "zh": "im2col 视图：P 和 Pᵀ"},
+    # --- explorers: the one-line summaries (text/plain); {name} is the explorer's class ---------
+    "summary.error": {"en": "{name}: {error}", "zh": "{name}：{error}"},
+    "summary.error_setting": {"en": "{name}: {setting}: {error}", "zh": "{name}：{setting}：{error}"},
+    "summary.no_output_yet": {"en": "no output yet", "zh": "尚无输出"},
+    "summary.no_result_yet": {"en": "no result yet", "zh": "尚无结果"},
+    "summary.no_maps_yet": {"en": "no maps yet", "zh": "尚无特征图"},
+    "summary.no_run_yet": {"en": "no run yet", "zh": "尚未运行"},
+    "summary.no_output": {"en": "{text} -> no output: {error}", "zh": "{text} -> 没有输出：{error}"},
+    "summary.size": {"en": "{h}x{w}", "zh": "{h}×{w}"},
+    "summary.of_shape": {"en": "of shape {shape}", "zh": "形状为 {shape}"},
+    "summary.conv_shared": {"en": "one shared bias", "zh": "共用一个偏置"},
+    "summary.conv_per_output": {"en": "one bias per output position", "zh": "每个输出位置一个偏置"},
+    "summary.conv_forward": {"en": "{name}: X {xh}x{xw}, W {wh}x{ww}, {mode}; Y = {y}",
+                             "zh": "{name}：X {xh}×{xw}，W {wh}×{ww}，{mode}；Y = {y}"},
+    "summary.conv_shared_bias": {"en": "shared bias", "zh": "共用偏置"},
+    "summary.conv_per_position": {"en": "one bias per position", "zh": "每个位置一个偏置"},
+    "summary.conv_backward": {"en": "{name} ({mode}): dL/dX = {dx}, dL/dW = {dw}, dL/db = {db}",
+                              "zh": "{name}（{mode}）：梯度 dL/dX = {dx}，dL/dW = {dw}，dL/db = {db}"},
+    "summary.pool_average": {"en": " (average)", "zh": "（平均池化）"},
+    "summary.pool_setting": {"en": "X {shape}, window {size}x{size}, stride {stride}",
+                             "zh": "X {shape}，窗口 {size}×{size}，步长 {stride}"},
+    "summary.pool_forward": {"en": "{name}{mode}: {setting}; Y = {y}", "zh": "{name}{mode}：{setting}；Y = {y}"},
+    "summary.pool_windows": {"en": "{name}: {setting}: Y {ho}x{wo} with H_out = ({h} - {size}) // "
+                                   "{stride} + 1, {n} windows; Y = {y}",
+                             "zh": "{name}：{setting}：Y 为 {ho}×{wo}，H_out = ({h} - {size}) // "
+                                   "{stride} + 1，共 {n} 个窗口；Y = {y}"},
+    "summary.pool_backward_average": {"en": "{name} (average): dL/dX = {dx}, windows covering each "
+                                            "cell = {covers}",
+                                      "zh": "{name}（平均池化）：dL/dX = {dx}，覆盖每一格的窗口数 = {covers}"},
+    "summary.pool_backward": {"en": "{name} (ties: {policy}): dL/dX = {dx}, windows won = {wins}, sum "
+                                    "dL/dX = {sum_dx}, sum dL/dY = {sum_dy}",
+                              "zh": "{name}（并列最大值：{policy}）：dL/dX = {dx}，每格胜出的窗口数 = "
+                                    "{wins}，dL/dX 之和 = {sum_dx}，dL/dY 之和 = {sum_dy}"},
+    "summary.ties_first": {"en": "first", "zh": "取第一个"},
+    "summary.ties_all": {"en": "all", "zh": "全部"},
+    "summary.ties_split": {"en": "split", "zh": "平分"},
+    "summary.output_size": {"en": "{name}: input {h}x{w}, kernel {k}x{k}, padding {padding}, stride "
+                                  "{stride}, dilation {dilation}",
+                            "zh": "{name}：输入 {h}×{w}，卷积核 {k}×{k}，填充 {padding}，步长 {stride}，"
+                                  "膨胀 {dilation}"},
+    "summary.output_size_result": {"en": "{text} -> output {ho}x{wo} ({n} windows)",
+                                   "zh": "{text} -> 输出 {ho}×{wo}（{n} 个窗口）"},
+    "summary.channels": {"en": "{name}: X {x}, W {w}, b {b}", "zh": "{name}：X {x}，W {w}，b {b}"},
+    "summary.channels_y": {"en": "{text}; Y[n={n}, f={f}] = [{y}]", "zh": "{text}；Y[n={n}, f={f}] = [{y}]"},
+    "summary.strided": {"en": "{name}: X {given}, W {kh}x{kw}, stride {stride}, padding {padding}",
+                        "zh": "{name}：X {given}，W {kh}×{kw}，步长 {stride}，填充 {padding}"},
+    "summary.strided_dx": {"en": "{text}; dL/dX = {dx} ({agree} the full convolution of dL/dY with "
+                                 "zeros inserted and W rotated by 180 degrees)",
+                           "zh": "{text}；dL/dX = {dx}（{agree} dL/dY 插入零后与旋转 180 度的 W 的全卷积）"},
+    "summary.equals": {"en": "equals", "zh": "等于"},
+    "summary.differs": {"en": "DIFFERS FROM", "zh": "不等于"},
+    "summary.chain": {"en": "{name}: dL/dZ = {dz} -> dL/dY = {dy} -> dL/dX = {dx}, dL/dW = {dw}, "
+                            "dL/db = {db}",
+                      "zh": "{name}：反向传播 dL/dZ = {dz} -> dL/dY = {dy} -> dL/dX = {dx}，"
+                            "dL/dW = {dw}，dL/db = {db}"},
+    "summary.map_size": {"en": "{map} {h}x{w}", "zh": "{map} {h}×{w}"},
+    "summary.feature_maps": {"en": "{name}: image {h}x{w}, your W = {yours}; maps: {sizes}",
+                             "zh": "{name}：图像 {h}×{w}，你的 W = {yours}；特征图：{sizes}"},
+    "summary.diverged": {"en": "diverged", "zh": "已发散"},
+    "summary.steps": {"en": "{n} steps", "zh": "{n} 步"},
+    "summary.learning": {"en": "{name}: η = {rate}, {state}; L {first} -> {last}; W = {w}",
+                         "zh": "{name}：η = {rate}，{state}；L {first} -> {last}；W = {w}"},
+    "summary.matrix": {"en": "{name}: C is {ch}x{cw}, P is {ph}x{pw}; Y = {y}, dL/dX = {dx}, "
+                             "dL/dW = {dw}",
+                       "zh": "{name}：C 是 {ch}×{cw} 的，P 是 {ph}×{pw} 的；Y = {y}，dL/dX = {dx}，"
+                             "dL/dW = {dw}"},
     # --- joining lists ------------------------------------------------------------------------
     "list.sep": {"en": ", ", "zh": "、"},
     "list.and": {"en": " and ", "zh": "和"},

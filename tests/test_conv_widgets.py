@@ -497,11 +497,16 @@ def test_a_chinese_explorer_shows_no_english_words(make, bias):
 
 
 def test_a_chinese_explorer_says_what_is_wrong_in_chinese_with_the_package_s_words():
+    from cnnviz.layers import steps
     ex = ConvForwardExplorer(np.ones((3, 3)), np.ones((4, 4)), 0.0, lang="zh")
-    assert ex.error.startswith("这个设置不可用") and "kernel 4x4" in ex.error  # the layer's words
-    assert ex.stage.error == ex.error
+    with i18n.using("zh"), pytest.raises(ValueError) as refused:  # the layer's own words
+        steps.conv_forward_steps(np.ones((3, 3)), np.ones((4, 4)), 0.0)
+    assert ex.error == f"这个设置不可用：{refused.value}" and ex.stage.error == ex.error
     english = ConvForwardExplorer(np.ones((3, 3)), np.ones((4, 4)), 0.0, lang="en")
-    assert english.error in ex.error and not re.search(r"[\u4e00-\u9fff]", english.error)
+    assert "kernel 4x4" in english.error and not re.search(r"[\u4e00-\u9fff]", english.error)
+    with i18n.using("zh"):  # an English explorer in a Chinese notebook: English all the same
+        assert ConvForwardExplorer(np.ones((3, 3)), np.ones((4, 4)), 0.0, lang="en").error == (
+            english.error)
 
 
 def test_the_language_is_the_notebook_s_unless_an_explorer_names_one():

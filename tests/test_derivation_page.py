@@ -1,6 +1,8 @@
 """The derivation page (notebooks/derivation.md): the original quoted, an English rendering in the
 same order, the errata; the notebooks 01-04 open their sections with a box quoting it; the site
-renders it as derivation.html with its math as MathML."""
+renders it as derivation.html with its math as MathML. Its Chinese page (notebooks/zh/derivation.md,
+the one the Chinese notebooks link): the same original, the errata and the remarks in Chinese, no
+English outside code and math; the site renders it as zh/derivation.html, linked from zh/index.html."""
 import html
 import importlib.util
 import re
@@ -10,8 +12,12 @@ import jupytext
 import nbformat
 import pytest
 
+from zh_words import english_words, visible_text
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "notebooks" / "derivation.md"
+ZH_DIR = ROOT / "notebooks" / "zh"
+ZH_PAGE = ZH_DIR / "derivation.md"
 SOURCES = ROOT / "tools" / "nbsrc"
 BOXED = ["01_conv_forward.py", "02_conv_backward.py", "03_maxpool_forward.py",
          "04_maxpool_backward.py"]
@@ -205,3 +211,171 @@ def test_a_site_without_the_derivation_has_no_derivation_page(tmp_path):
     site.build_site(tmp_path / "site", notebooks)
     assert site.derivation_page(tmp_path / "site") is None
     assert "derivation.html" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+# --- the Chinese page -------------------------------------------------------------------------
+
+ZH_SECTIONS = ["原文", "勘误", "两点说明"]
+NOTEBOOK_TOOL = ROOT / "tools" / "notebooks.py"
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", flags=re.S | re.M)
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", flags=re.S)
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def zh_page_text():
+    assert ZH_PAGE.is_file(), "notebooks/zh/derivation.md is missing (the Chinese notebooks link it)"
+    return ZH_PAGE.read_text(encoding="utf-8")
+
+
+def errata_rows(body):
+    """The rows of the errata table (not its header, not its rule), as lists of cells."""
+    lines = [line for line in body.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines[2:]]
+
+
+def code_spans(cell):
+    return [match.group(2) for match in _CODE_SPAN.finditer(cell)]
+
+
+def markdown_prose(markdown):
+    """What a reader sees of a markdown text, without code (fenced, spans), link targets, HTML
+    tags and math."""
+    text = _CODE_SPAN.sub(" ", _FENCED.sub(" ", markdown))
+    return visible_text(re.sub(r"\]\([^)]*\)", "] ", text))
+
+
+def test_the_chinese_page_exists():
+    text = zh_page_text()
+    assert re.match(r"# \S", text) and re.search(r"[\u4e00-\u9fff]", text.splitlines()[0])
+    assert list(sections(text)) == ZH_SECTIONS
+
+
+def test_the_chinese_page_quotes_the_original_as_the_english_page_does():
+    quoted = sections(zh_page_text())["原文"]
+    assert quoted.strip("\n") == original_part(page_text()).strip("\n")
+    assert headings(quoted) == ORIGINAL_HEADINGS
+
+
+def test_the_chinese_errata_are_the_english_errata():
+    english = errata_rows(sections(page_text())["Errata"])
+    chinese = errata_rows(sections(zh_page_text())["勘误"])
+    header = [line for line in sections(zh_page_text())["勘误"].splitlines() if line.startswith("|")][0]
+    assert [cell.strip() for cell in header.strip("|").split("|")] == ["#", "位置（§）", "原文写作", "更正"]
+    assert len(chinese) == len(english) == 12
+    for en_row, zh_row in zip(english, chinese):
+        assert zh_row[0] == en_row[0], (zh_row[0], en_row[0])
+        # the same code spans (in the order Chinese puts them: `\f` of `\frac` is `\frac` 的 `\f`)
+        assert sorted(code_spans(zh_row[2])) == sorted(code_spans(en_row[2])), f"erratum {zh_row[0]}"
+        assert re.search(r"[\u4e00-\u9fff]", zh_row[1] + zh_row[2] + zh_row[3]), f"erratum {zh_row[0]}"
+    for typo, fix in ERRATA:
+        if typo == "计算过 (":
+            typo = "计算过（"
+        assert any(typo in row[2] and fix in row[3] for row in chinese), f"no erratum {typo} -> {fix}"
+
+
+def test_the_chinese_page_says_what_the_english_rendering_adds():
+    text = zh_page_text()
+    assert "笔记本一律使用更正后的写法" in text
+    assert "互相关" in text  # the kernel is not flipped
+    remarks = sections(text)["两点说明"]
+    assert r"\sum_{i,j} \frac{\partial L}{\partial y_{ij}} \frac{\partial y_{ij}}{\partial x_{uv}}" in remarks
+    assert "题目中给出的" in remarks
+    for term in ("卷积核", "偏置", "池化", "掩码", "局部梯度", "累加", "窗口"):
+        assert term in text.replace(sections(text)["原文"], ""), term
+    for symbol in ("x_{11}", r"\partial L/\partial y_{ij}", "X'_k", "M_k"):
+        assert symbol in text, symbol
+
+
+def test_the_chinese_page_has_no_english_outside_code_and_math():
+    text = zh_page_text()
+    found = english_words(markdown_prose(text))
+    assert found == [], f"English words on the Chinese page: {sorted(set(found))}"
+
+
+def test_the_chinese_page_links_the_english_page():
+    links = _LINK.findall(zh_page_text())
+    assert "../derivation.md" in links
+    for link in links:
+        if not re.match(r"[a-z]+:|#", link):
+            assert (ZH_DIR / link.split("#")[0]).resolve().is_file(), link
+
+
+def zh_source_markdown():
+    """{source name: the markdown of its Chinese edition} from tools/nbsrc (what the zh notebooks
+    are built from), for every source with a notebook in notebooks/zh/."""
+    spec = importlib.util.spec_from_file_location("notebooks_tool_derivation", NOTEBOOK_TOOL)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return {source.name: "\n".join(c.source for c in tool.parse_cells(source, "zh")
+                                   if c.cell_type == "markdown")
+            for source in tool.source_files() if (ZH_DIR / f"{source.stem}.ipynb").is_file()}
+
+
+def derivation_links(markdown):
+    return [link for link in _LINK.findall(markdown) if "derivation.md" in link]
+
+
+def test_the_chinese_notebooks_link_a_derivation_page_that_exists():
+    """In the sources (tools/nbsrc) and in the committed zh notebooks (rebuilt from them later),
+    every link to derivation.md leads to a file, from notebooks/zh/."""
+    sources = zh_source_markdown()
+    assert sources, "no source of a Chinese notebook"
+    committed = {path.name: "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                                      if c.cell_type == "markdown")
+                 for path in sorted(ZH_DIR.glob("[0-9][0-9]_*.ipynb"))}
+    for name, markdown in {**sources, **committed}.items():
+        for link in derivation_links(markdown):
+            assert (ZH_DIR / link.split("#")[0]).resolve().is_file(), f"{name}: {link}"
+    # the start page of the Chinese edition leads to the Chinese page
+    assert "derivation.md" in derivation_links(sources["00_start_here.py"])
+
+
+def test_the_site_renders_the_chinese_derivation(tmp_path):
+    site = load_builder()
+    notebooks = tmp_path / "notebooks"
+    (notebooks / "zh").mkdir(parents=True)
+    for folder, text in ((notebooks, "# One\n\nThe derivation: [derivation.md](derivation.md)."),
+                         (notebooks / "zh", "# 一\n\n推导原文：[derivation.md](derivation.md)。")):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)]),
+                       folder / "01_one.ipynb")
+    (notebooks / "derivation.md").write_text(page_text(), encoding="utf-8")
+    (notebooks / "zh" / "derivation.md").write_text(zh_page_text(), encoding="utf-8")
+    out = tmp_path / "site"
+    site.build_site(out, notebooks)
+    derivation = out / "zh" / "derivation.html"
+    assert site.derivation_page(out / "zh") == derivation
+    page = derivation.read_text(encoding="utf-8")
+    text = text_outside_code(page)
+    assert '<html lang="zh-CN">' in page and "全部笔记本" in page
+    assert not re.search(r"\$(?!\d)", text)
+    assert "CNNVIZMATH" not in page and page.count("<math") > 50
+    assert site.external_references(page) == []
+    assert english_words(visible_text(page)) == []
+    assert "逐元素相乘、叠加求和" in text and "勘误" in text
+    assert 'href="../derivation.html"' in page  # the English page, with its English rendering
+    built = site.build_markdown_page(site.make_exporter("zh"), notebooks / "zh" / "derivation.md", tmp_path)
+    assert built.math_failures == []
+    zh_index = (out / "zh" / "index.html").read_text(encoding="utf-8")
+    link = re.search(r'<p class="cnnviz-site-derivation">(.*?)</p>', zh_index, flags=re.S).group(1)
+    assert 'href="derivation.html"' in link and "../derivation.html" not in zh_index
+    assert english_words(visible_text(re.sub(r'<span class="cnnviz-site-file">.*?</span>', "", link))) == []
+    assert 'href="derivation.html"' in (out / "zh" / "01_one.html").read_text(encoding="utf-8")
+    assert 'href="derivation.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_chinese_edition_without_its_derivation_links_the_english_page(tmp_path):
+    site = load_builder()
+    notebooks = tmp_path / "notebooks"
+    (notebooks / "zh").mkdir(parents=True)
+    for folder in (notebooks, notebooks / "zh"):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# One")]),
+                       folder / "01_one.ipynb")
+    (notebooks / "derivation.md").write_text(page_text(), encoding="utf-8")
+    (notebooks / "zh" / "derivation.md").write_text(zh_page_text(), encoding="utf-8")
+    out = tmp_path / "site"
+    site.build_site(out, notebooks)
+    assert site.derivation_page(out / "zh") is not None
+    (notebooks / "zh" / "derivation.md").unlink()
+    site.build_site(out, notebooks)  # the page made before is gone with its source
+    assert site.derivation_page(out / "zh") is None
+    assert 'href="../derivation.html"' in (out / "zh" / "index.html").read_text(encoding="utf-8")

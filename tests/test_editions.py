@@ -315,6 +315,7 @@ def test_the_site_has_the_chinese_edition_linked_from_the_index(tmp_path):
     shutil.copy(NOTEBOOKS / "00_start_here.ipynb", notebooks)
     shutil.copy(NOTEBOOKS / "zh" / "00_start_here.ipynb", notebooks / "zh")
     shutil.copy(NOTEBOOKS / "derivation.md", notebooks)
+    shutil.copy(NOTEBOOKS / "zh" / "derivation.md", notebooks / "zh")
     editions = {}
     out = tmp_path / "site"
     pages = site.build_site(out, notebooks, editions)
@@ -326,12 +327,18 @@ def test_the_site_has_the_chinese_edition_linked_from_the_index(tmp_path):
         "<li>") == len(pages)  # the English list holds the English pages only
     zh_index = (out / "zh" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in zh_index and 'href="00_start_here.html"' in zh_index
-    assert 'href="../derivation.html"' in zh_index and 'href="../index.html"' in zh_index
+    assert 'href="derivation.html"' in zh_index and 'href="../index.html"' in zh_index
+    assert 'href="../derivation.html"' not in zh_index  # the derivation's Chinese page, not the English
+    assert (out / "zh" / "derivation.html").is_file()
     page = zh_pages[0].html.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page and "全部笔记本" in page
     assert zh_pages[0].title.startswith("00 · 从这里开始")
     assert zh_pages[0].math_failures == [] and zh_pages[0].widgets_missing == []
     assert zh_pages[0].stages >= 1
     assert site.external_references(page) == [] and site.external_references(zh_index) == []
-    assert 'href="../derivation.html"' in page and 'href="../00_start_here.html"' in page
+    assert 'href="../00_start_here.html"' in page
+    # the derivation: its Chinese page beside (derivation.html), or, from a notebook built before
+    # the Chinese page existed, the English one (../derivation.html); both are there
+    derivation = re.findall(r'href="((?:\.\./)?derivation\.html)"', page)
+    assert derivation and all((out / "zh" / href).resolve().is_file() for href in derivation)
     assert not re.search(r'href="(?![a-z]+:|#)[^"]*\.(ipynb|md)"', page)

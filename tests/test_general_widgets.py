@@ -20,6 +20,7 @@ from cnnviz.explorers.general import (
     MultiChannelExplorer,
     OutputSizeExplorer,
     StridedBackwardExplorer,
+    default_multichannel,
 )
 from cnnviz.render import colour
 from cnnviz.render import conv as views
@@ -415,7 +416,7 @@ def test_multichannel_a_kernel_too_large_shows_a_message():
 
 def test_multichannel_channel_counts_must_agree():
     with pytest.raises(ValueError, match=r"x has 3 input channels .* but w has 2"):
-        MultiChannelExplorer(w=np.ones((2, 2, 2, 2)))
+        MultiChannelExplorer(x=default_multichannel()["x"], w=np.ones((2, 2, 2, 2)))
     with pytest.raises(ValueError, match=r"b must be one number or one per output channel"):
         MultiChannelExplorer(b=[1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"x has H_in = 9, more than the 8"):

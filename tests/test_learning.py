@@ -326,6 +326,8 @@ def test_a_chinese_learning_explorer_says_what_is_wrong_in_chinese():
     assert ex.stage.error == ex.error
     nothing = LearnKernelExplorer(hidden=np.zeros((2, 2)), steps=3, lang="zh")
     assert "✔ 起始的 W 已经与每一对数据完全吻合（L = 0）" in nothing.stage.frames[-1]
-    # the package's own words (English) come after a Chinese lead sentence
+    # the package's own words, in the explorer's language, after a Chinese lead sentence
     bad = LearnKernelExplorer(rate=-0.5, lang="zh")
-    assert bad.error.startswith("这个设置不可用") and "rate must be a finite number >= 0" in bad.error
+    with i18n.using("zh"), pytest.raises(ValueError) as refused:
+        learning.learn_kernel(learning.make_pairs(learning.default_hidden(), 3, (5, 5), 0), -0.5, 7)
+    assert bad.error == f"这个设置不可用：{refused.value}"

@@ -311,9 +311,11 @@ def test_a_chinese_matrix_explorer_says_what_is_wrong_in_chinese():
     assert english_in([notation_dropped(ex.error)]) == {}
     bad_b = MatrixFormExplorer(b=np.ones((3, 3)), lang="zh")
     assert bad_b.error.startswith("b 必须是一个数（共用）或一个 2×2 的矩阵") and "(3, 3)" in bad_b.error
-    # the layer's own words (English) come after a Chinese lead sentence
+    # the package's own words, in the explorer's language, after a Chinese lead sentence
     too_big = MatrixFormExplorer(w=np.ones((4, 4)), lang="zh")
-    assert too_big.error.startswith("这个设置不可用") and "larger than the padded input" in too_big.error
+    with i18n.using("zh"), pytest.raises(ValueError) as refused:
+        cnnviz.matrix_form.conv_matrix((3, 3), np.ones((4, 4)))
+    assert too_big.error == f"这个设置不可用：{refused.value}"
 
 
 def test_a_matrix_explorer_speaks_the_language_of_the_explorer_it_shares():

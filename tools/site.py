@@ -9,7 +9,10 @@ DIR/derivation.md, becomes OUT/derivation.html (its markdown exported as a one-c
 its math is made like the notebooks'), linked from the index. The Chinese edition, DIR/zh/NN_*.ipynb
 (tools/notebooks.py), becomes OUT/zh/NN_*.html with its own index in Chinese, OUT/zh/index.html,
 linked from OUT/index.html; its pages are marked ``lang="zh-CN"`` and link the notebooks that have
-no Chinese edition yet, and the derivation, in English (../NN_*.html, ../derivation.html).
+no Chinese edition yet in English (../NN_*.html). Its derivation page, DIR/zh/derivation.md (the
+original with the errata in Chinese), becomes OUT/zh/derivation.html, linked from OUT/zh/index.html;
+the Chinese notebooks' links to derivation.md lead there (were it missing, the zh index would link
+the English page, ../derivation.html).
 
 Offline by construction:
 
@@ -52,7 +55,7 @@ NOTEBOOK_NAME = re.compile(r"^\d\d_.+\.ipynb$")
 ZH = "zh"  # the Chinese edition: DIR/zh/ -> OUT/zh/
 HTML_LANG = {"en": "en", ZH: "zh-CN"}
 BACK_LINK = {"en": "&larr; All notebooks", ZH: "&larr; 全部笔记本"}
-DERIVATION = "derivation.md"  # the derivation itself, in Chinese and English, with its errata
+DERIVATION = "derivation.md"  # the derivation itself with its errata (DIR/ and DIR/zh/)
 MARKER = ".cnnviz-site"  # marks a folder this builder wrote (stale pages there may be removed)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -711,9 +714,11 @@ def index_html(pages, derivation=None, zh_pages=()):
     return INDEX.format(items=_items(pages), derivation=more, editions=editions)
 
 
-def zh_index_html(zh_pages, pages, derivation=None):
+def zh_index_html(zh_pages, pages, derivation=None, zh_derivation=None):
     """The Chinese edition's index (OUT/zh/index.html): its pages in order, then the notebooks
-    with no Chinese edition yet (their English pages), the derivation, and the English index."""
+    with no Chinese edition yet (their English pages), the derivation (its Chinese page
+    ``zh_derivation`` if there is one, else the English page ``derivation``), and the English
+    index."""
     translated = {page.notebook.name for page in zh_pages}
     rest = [page for page in pages if page.notebook.name not in translated]
     english = ""
@@ -721,7 +726,11 @@ def zh_index_html(zh_pages, pages, derivation=None):
         english = ("<h2>暂时只有英文版的笔记本</h2>\n"
                    f'<ol class="cnnviz-site-english" lang="en">\n{_items(rest, "../")}\n</ol>\n')
     more = ""
-    if derivation is not None:
+    if zh_derivation is not None:
+        more = (f'<p class="cnnviz-site-derivation">本系列所依据的推导原文及其勘误：'
+                f'<a href="{html.escape(zh_derivation.html.name)}">{title_html(zh_derivation.title)}</a>'
+                f'<span class="cnnviz-site-file">{html.escape(zh_derivation.notebook.name)}</span></p>\n')
+    elif derivation is not None:
         more = (f'<p class="cnnviz-site-derivation">本系列所依据的推导原文（中文），连同英文译文与勘误：'
                 f'<a href="../{html.escape(derivation.html.name)}">{title_html(derivation.title)}</a>'
                 f'<span class="cnnviz-site-file">{html.escape(derivation.notebook.name)}</span></p>\n')
@@ -737,7 +746,9 @@ def build_site(out_dir=SITE, notebooks_dir=NOTEBOOKS, editions=None):
     """Build the site in ``out_dir`` from the notebooks of ``notebooks_dir``; the notebooks' pages,
     in order (the derivation page, made when ``notebooks_dir`` holds derivation.md, is
     ``derivation_page(out_dir)``). The Chinese edition (``notebooks_dir``/zh/) goes to
-    ``out_dir``/zh/; give a dict as ``editions`` to have its pages there, as ``editions["zh"]``."""
+    ``out_dir``/zh/, its derivation page (from zh/derivation.md) to
+    ``derivation_page(out_dir / "zh")``; give a dict as ``editions`` to have its pages there,
+    as ``editions["zh"]``."""
     out_dir, notebooks_dir = Path(out_dir), Path(notebooks_dir)
     notebooks = notebooks_in(notebooks_dir)
     if not notebooks:
@@ -749,20 +760,26 @@ def build_site(out_dir=SITE, notebooks_dir=NOTEBOOKS, editions=None):
     derivation = build_markdown_page(exporter, source, out_dir) if source.is_file() else None
     zh_dir = notebooks_dir / ZH
     zh_notebooks = notebooks_in(zh_dir) if zh_dir.is_dir() else []
-    zh_pages = []
+    zh_pages, zh_derivation = [], None
     if zh_notebooks:
         (out_dir / ZH).mkdir(exist_ok=True)
         zh_exporter = make_exporter(ZH)
         zh_pages = [build_page(zh_exporter, notebook, out_dir / ZH) for notebook in zh_notebooks]
-        (out_dir / ZH / "index.html").write_text(zh_index_html(zh_pages, pages, derivation),
-                                                 encoding="utf-8")
+        zh_source = zh_dir / DERIVATION
+        if zh_source.is_file():
+            zh_derivation = build_markdown_page(zh_exporter, zh_source, out_dir / ZH)
+        (out_dir / ZH / "index.html").write_text(
+            zh_index_html(zh_pages, pages, derivation, zh_derivation), encoding="utf-8")
     (out_dir / "index.html").write_text(index_html(pages, derivation, zh_pages), encoding="utf-8")
     current = {page.html.name for page in pages} | {"index.html"}
     if derivation is not None:
         current.add(derivation.html.name)
     _remove_stale(out_dir, current)
     if zh_pages:
-        _remove_stale(out_dir / ZH, {page.html.name for page in zh_pages} | {"index.html"})
+        zh_current = {page.html.name for page in zh_pages} | {"index.html"}
+        if zh_derivation is not None:
+            zh_current.add(zh_derivation.html.name)
+        _remove_stale(out_dir / ZH, zh_current)
     elif (out_dir / ZH / MARKER).exists():  # a Chinese edition built before, gone since
         _remove_stale(out_dir / ZH, set())
         (out_dir / ZH / "index.html").unlink(missing_ok=True)
@@ -819,6 +836,9 @@ def main(argv=None):
     derivation = derivation_page(args.out)
     if derivation is not None:
         print(f"{derivation}  the derivation")
+    zh_derivation = derivation_page(Path(args.out) / ZH)
+    if editions.get(ZH) and zh_derivation is not None:
+        print(f"{zh_derivation}  the derivation, in Chinese")
     if editions.get(ZH):
         print(f"{Path(args.out) / ZH / 'index.html'}  {len(editions[ZH])} notebook(s) in Chinese")
     print(f"{Path(args.out) / 'index.html'}  {len(pages)} notebook(s)")

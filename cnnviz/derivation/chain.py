@@ -31,6 +31,7 @@ import numpy as np
 from . import examples
 from ..layers import gradcheck
 from ..layers import ops
+from ..words import say
 
 __all__ = ["ChainRecord", "example", "worked_example", "conv_pool_loss", "conv_pool_backward",
            "loss_of", "gradient_errors"]
@@ -142,7 +143,8 @@ def conv_pool_loss(x, w, b, target, pool_size=2, pool_stride=1, stride=1, paddin
     x, w, b, y, z = _forward(x, w, b, pool_size, pool_stride, stride, padding)
     target = np.asarray(target, dtype=np.float64)
     if target.shape != z.shape:
-        raise ValueError(f"target has shape {target.shape} but the pool's output Z has shape {z.shape}")
+        raise ValueError(say("chain_math.target_shape", arg="target", shape=target.shape,
+                             z_shape=z.shape))
     loss = 0.5 * float(np.sum((z - target) ** 2))
     return _backward(x, w, b, y, z, z - target, target, loss,
                      pool_size, pool_stride, stride, padding, ties)
@@ -169,9 +171,9 @@ def conv_pool_backward(x, w, b, dz, pool_size=2, pool_stride=1, stride=1, paddin
     try:
         dz = np.asarray(dz, dtype=np.float64)
     except (TypeError, ValueError) as err:
-        raise TypeError(f"dL/dZ: expected an array of numbers, got {type(dz).__name__} ({err})") from None
+        raise TypeError(say("chain_math.dz_not_numbers", kind=type(dz).__name__, error=err)) from None
     if dz.shape != z.shape:
-        raise ValueError(f"dL/dZ has shape {dz.shape} but the pool's output Z has shape {z.shape}")
+        raise ValueError(say("chain_math.dz_shape", shape=dz.shape, z_shape=z.shape))
     return _backward(x, w, b, y, z, dz, None, None, pool_size, pool_stride, stride, padding, ties)
 
 

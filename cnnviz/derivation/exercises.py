@@ -107,11 +107,10 @@ class Hints:
     def __init__(self, nudge, formula, solution):
         for name, value in (("nudge", nudge), ("formula", formula)):
             if not _is_text(value):
-                raise ValueError(f"Hints: {name} must be a non-empty str or a dict "
-                                 f"{{'en': ..., 'zh': ...}} of them, got {value!r}")
+                raise ValueError(say("exercises.hints_text", cls="Hints", name=name, value=value))
         if not _is_text(solution) and not inspect.isfunction(solution):
-            raise ValueError(f"Hints: solution must be a non-empty str (or a dict "
-                             f"{{'en': ..., 'zh': ...}} of them) or a function, got {solution!r}")
+            raise ValueError(say("exercises.hints_solution", cls="Hints", name="solution",
+                                 value=solution))
         self.nudge, self.formula, self.solution = nudge, formula, solution
         self.misses = 0
 
@@ -171,10 +170,8 @@ def _valid_hint(hint):
             i18n.check_text(hint, "hint")
             return
         except (TypeError, ValueError) as err:
-            raise ValueError(f"hint must be a str or a Hints, or a dict {{'en': ..., 'zh': ...}}: "
-                             f"{err}") from None
-    raise ValueError(f"hint must be a str or a Hints (or a dict {{'en': ..., 'zh': ...}}), "
-                     f"got {_describe(hint, 'en')}")
+            raise ValueError(say("exercises.hint_dict", arg="hint", cls="Hints", error=err)) from None
+    raise ValueError(say("exercises.hint_type", arg="hint", cls="Hints", what=_describe(hint)))
 
 
 def _wrong(what, hint):
@@ -426,10 +423,10 @@ def _shape_pair(value, name):
     try:
         rows, cols = value
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an int or a pair (rows, cols), got {value!r}") from None
+        raise ValueError(say("exercises.shape_pair", name=name, value=value)) from None
     if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
                for v in (rows, cols)):
-        raise ValueError(f"{name} must hold positive ints, got {value!r}")
+        raise ValueError(say("exercises.shape_positive", name=name, value=value))
     return int(rows), int(cols)
 
 
@@ -437,10 +434,10 @@ def _geometry(x_shape, w_shape, stride, w_name="w_shape"):
     """Checked shapes and the output size (HO, WO) of a valid cross-correlation."""
     x_shape, w_shape = _shape_pair(x_shape, "x_shape"), _shape_pair(w_shape, w_name)
     if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
-        raise ValueError(f"stride must be an int >= 1, got {stride!r}")
+        raise ValueError(say("exercises.stride", name="stride", value=stride))
     if w_shape[0] > x_shape[0] or w_shape[1] > x_shape[1]:
-        raise ValueError(f"a {w_shape[0]}×{w_shape[1]} window does not fit in a "
-                         f"{x_shape[0]}×{x_shape[1]} input")
+        raise ValueError(say("exercises.no_fit", kh=w_shape[0], kw=w_shape[1], h=x_shape[0],
+                             w=x_shape[1]))
     out = tuple((x - k) // stride + 1 for x, k in zip(x_shape, w_shape))
     return x_shape, w_shape, out
 
@@ -449,11 +446,13 @@ def _target(text, kinds, shapes, argument):
     """Parse a notebook author's target name ('x23') and check it lies inside its array."""
     parsed = _parse_name(text)
     if parsed is None or parsed[0] not in kinds:
-        raise ValueError(f"{argument} must name an entry such as {kinds[0]}23, got {text!r}")
+        raise ValueError(say("exercises.target_name", arg=argument, example=f"{kinds[0]}23",
+                             text=text))
     kind, r, c = parsed
     rows, cols = shapes[kind]
     if not (1 <= r <= rows and 1 <= c <= cols):
-        raise ValueError(f"{argument}={text!r} is outside the {rows}×{cols} {kind.upper()}")
+        raise ValueError(say("exercises.target_outside", arg=argument, text=text, rows=rows,
+                             cols=cols, array=kind.upper()))
     return parsed
 
 

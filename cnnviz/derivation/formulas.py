@@ -27,6 +27,7 @@ import numpy as np
 from ..layers import _args
 from ..layers import ops
 from ..layers.steps import window_coordinates
+from ..words import say
 
 __all__ = [
     "format_number",
@@ -186,20 +187,20 @@ def _geometry(x_shape, kernel, stride=1, padding=0, dilation=1, what="kernel"):
 
 
 def _check_position(i, j, shape, what):
+    """what: "output", "input" or "kernel"."""
     if not (0 <= i < shape[0] and 0 <= j < shape[1]):
-        raise IndexError(
-            f"{what} position ({i}, {j}) is outside 0..{shape[0] - 1} x 0..{shape[1] - 1} "
-            f"(positions are 0-based)"
-        )
+        raise IndexError(say("formulas.position", what=say(f"formulas.{what}"), i=i, j=j,
+                             last_row=shape[0] - 1, last_col=shape[1] - 1))
 
 
 def _value(values, name, shape=None):
     """values[name] as a float array, of the given shape if one is given."""
     if name not in values:
-        raise KeyError(f"values needs {name!r} for this formula, got keys {sorted(values)}")
+        raise KeyError(say("formulas.values_missing", arg="values", name=name, keys=sorted(values)))
     array = _args.as_array(values[name], name)
     if shape is not None and array.shape != tuple(shape):
-        raise ValueError(f"values[{name!r}] has shape {array.shape}, expected {tuple(shape)}")
+        raise ValueError(say("formulas.values_shape", arg="values", name=name, shape=array.shape,
+                             want=tuple(shape)))
     return array
 
 
@@ -209,12 +210,13 @@ def _bias_mode(bias, values, geometry):
         _, per_position, _ = _args.bias_4d(values["b"], 1, geometry.out_shape, two_d=True)
         found = "position" if per_position else "shared"
         if bias not in (None, found):
-            raise ValueError(f"bias={bias!r} but values['b'] has the {found!r} bias's shape")
+            raise ValueError(say("formulas.bias_conflict", given=f"bias={bias!r}",
+                                 values_b="values['b']", found=found))
         return found
     if bias is None:
         return "position"
     if bias not in BIAS_MODES:
-        raise ValueError(f"bias must be one of {BIAS_MODES}, got {bias!r}")
+        raise ValueError(say("formulas.bias_mode", arg="bias", modes=BIAS_MODES, bias=bias))
     return bias
 
 

@@ -27,6 +27,7 @@ from ..layers import _args
 from . import matrix_form
 from ..layers import ops
 from ..layers import steps
+from ..words import say
 
 __all__ = [
     "AxisArithmetic",
@@ -240,11 +241,11 @@ def channel_sum(x, w, b, n=0, f=0, stride=1, padding=0, dilation=1):
     x = _args.as_array(x, "x")
     w = _args.as_array(w, "w")
     if x.ndim != 4 or w.ndim != 4:
-        raise ValueError(f"x must be (N, C, H, W) and w (F, C, KH, KW), got shapes {x.shape} and {w.shape}")
+        raise ValueError(say("geometry.channel_shapes", x_shape=x.shape, w_shape=w.shape))
     all_y = ops.conv2d_forward(x, w, b, stride, padding, dilation)
     if not (0 <= n < x.shape[0] and 0 <= f < w.shape[0]):
-        raise ValueError(f"image n={n} / output channel f={f} outside the batch of {x.shape[0]} "
-                         f"and the {w.shape[0]} output channels (0-based)")
+        raise ValueError(say("geometry.channel_index", n=n, f=f, images=x.shape[0],
+                             channels=w.shape[0]))
     maps = np.stack([ops.conv2d_forward(x[n, c], w[f, c], 0.0, stride, padding, dilation)
                      for c in range(x.shape[1])])
     bias = float(np.broadcast_to(_args.as_array(b, "b"), (w.shape[0],))[f])
@@ -270,7 +271,7 @@ def padded_backward_steps(dy, x, w, stride=1, padding=0):
     x = _args.as_array(x, "x")
     (pr, pc) = _args.pair(padding, "padding", 0)
     if x.ndim != 2:
-        raise ValueError(f"x must be 2-D (H, W), got shape {x.shape}")
+        raise ValueError(say("geometry.x_2d", shape=x.shape))
     return steps.conv_backward_steps(dy, np.pad(x, ((pr, pr), (pc, pc))), w, 0.0, stride, 0)
 
 

@@ -18,8 +18,9 @@ import numpy as np
 
 from ..layers import _args
 from ..layers import ops
+from ..words import say
 
-__all__ = ["KERNELS", "FeatureMap", "feature_maps", "sample_image"]
+__all__ = ["KERNELS", "KERNEL_NAMES", "FeatureMap", "feature_maps", "kernel_name", "sample_image"]
 
 # Classic kernels, 2×2 and 3×3 (a blur: every weight 1/9, the window's mean). With ink = large values: an edge kernel is positive where the
 # image gets brighter (more ink) to the right (vertical edge) or downwards (horizontal edge).
@@ -28,6 +29,20 @@ KERNELS = {
     "horizontal edge": np.array([[-1., -1.], [1., 1.]]),
     "blur": np.full((3, 3), 1 / 9),
 }
+
+# The catalog's names of the classic kernels and of the explorer's own (cnnviz.explorers.images).
+KERNEL_NAMES = {"vertical edge": "images.vertical_edge", "horizontal edge": "images.horizontal_edge",
+                "blur": "images.blur", "your kernel": "images.your_kernel"}
+
+
+def kernel_name(name, lang=None):
+    """A kernel's name in ``lang`` (default: the current language): the classic ones from the
+    catalog, any other as given.
+
+    >>> kernel_name("vertical edge", "zh"), kernel_name("blur", "en"), kernel_name("mine", "zh")
+    ('竖直边缘', 'blur', 'mine')
+    """
+    return say(KERNEL_NAMES[name], lang) if name in KERNEL_NAMES else name
 
 
 @dataclass(frozen=True)
@@ -46,15 +61,17 @@ def feature_maps(image, kernels):
     A kernel larger than the image, or anything that is not a 2-D array of finite numbers,
     is a ValueError / TypeError naming it.
     """
-    image = _finite_2d(image, "the image")
+    image = _finite_2d(image, say("images.the_image"))
     if not kernels:
-        raise ValueError("kernels must name at least one kernel")
+        raise ValueError(say("images.no_kernels", name="kernels"))
     maps = []
     for name, kernel in kernels.items():
-        kernel = _finite_2d(kernel, f"the kernel {name!r}")
+        shown = repr(kernel_name(name))
+        the_kernel = say("images.the_kernel", name=shown)
+        kernel = _finite_2d(kernel, the_kernel)
         if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
-            raise ValueError(f"the kernel {name!r} ({kernel.shape[0]}×{kernel.shape[1]}) is larger "
-                             f"than the image ({image.shape[0]}×{image.shape[1]})")
+            raise ValueError(say("images.too_large", kernel=the_kernel, kh=kernel.shape[0],
+                                 kw=kernel.shape[1], h=image.shape[0], w=image.shape[1]))
         maps.append(FeatureMap(name, kernel, ops.conv2d_forward(image, kernel, 0.0)))
     return maps
 
@@ -62,9 +79,9 @@ def feature_maps(image, kernels):
 def _finite_2d(value, name):
     array = _args.as_array(value, name)
     if array.ndim != 2 or 0 in array.shape:
-        raise ValueError(f"{name} must be a non-empty 2-D array, got shape {array.shape}")
+        raise ValueError(say("images.not_2d", what=name, shape=array.shape))
     if not np.isfinite(array).all():
-        raise ValueError(f"{name} must hold finite numbers only (no NaN or infinity)")
+        raise ValueError(say("images.not_finite", what=name))
     return array
 
 

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..layers import ops
 from . import matrix_form
+from ..words import say
 
 __all__ = ["KernelTrace", "default_hidden", "make_pairs", "squared_error_loss", "learn_kernel",
            "largest_stable_rate", "largest_difference", "DIVERGED_FACTOR", "MAX_STEPS"]
@@ -55,63 +56,65 @@ def _matrix(value, name):
     try:
         array = np.array(value, dtype=float)
     except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be a 2-D array of numbers: {err}") from None
+        raise TypeError(say("learning.not_numbers", name=name, error=err)) from None
     if array.ndim != 2 or 0 in array.shape:
-        raise ValueError(f"{name} must be a non-empty 2-D array, got shape {array.shape}")
+        raise ValueError(say("learning.not_2d", name=name, shape=array.shape))
     if not np.all(np.isfinite(array)):
         r, c = (int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(f"{name} must hold finite numbers, got {array[r, c]} at [{r}, {c}]")
+        raise ValueError(say("learning.not_finite", name=name, value=array[r, c], r=r, c=c))
     return array
 
 
 def _whole(value, name, low, high):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+        raise TypeError(say("learning.whole_type", name=name, low=low, high=high, value=value))
     if not low <= value <= high:
-        raise ValueError(f"{name} must be from {low} to {high}, got {value}")
+        raise ValueError(say("learning.whole_range", name=name, low=low, high=high, value=value))
     return int(value)
 
 
 def _rate(value):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"rate must be a number, got {value!r}")
+        raise TypeError(say("learning.rate_type", name="rate", value=value))
     value = float(value)
     if not np.isfinite(value) or value < 0:
-        raise ValueError(f"rate must be a finite number >= 0, got {value}")
+        raise ValueError(say("learning.rate_range", name="rate", value=value))
     return value
 
 
 def _shape(value, name):
     if (not isinstance(value, (tuple, list)) or len(value) != 2
             or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value)):
-        raise TypeError(f"{name} must be a (rows, cols) pair of whole numbers, got {value!r}")
+        raise TypeError(say("learning.shape_type", name=name, value=value))
     if min(value) < 1:
-        raise ValueError(f"{name} must be at least 1x1, got {tuple(value)}")
+        raise ValueError(say("learning.shape_small", name=name, shape=tuple(value)))
     return int(value[0]), int(value[1])
 
 
 def _pairs(pairs, kernel_shape=None):
     """The pairs as a list of (x, y) float arrays, and the kernel shape they fit."""
     if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__len__"):
-        raise TypeError(f"pairs must be a list of (x, y) pairs, got {type(pairs).__name__}")
+        raise TypeError(say("learning.pairs_type", name="pairs", kind=type(pairs).__name__))
     if not 1 <= len(pairs) <= MAX_PAIRS:
-        raise ValueError(f"pairs must hold 1 to {MAX_PAIRS} (x, y) pairs, got {len(pairs)}")
+        raise ValueError(say("learning.pairs_count", name="pairs", most=MAX_PAIRS, count=len(pairs)))
     checked = []
     for k, pair in enumerate(pairs):
+        name = f"pairs[{k}]"
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise TypeError(f"pairs[{k}] must be an (x, y) pair, got {type(pair).__name__}")
-        x, y = _matrix(pair[0], f"pairs[{k}] x"), _matrix(pair[1], f"pairs[{k}] y")
+            raise TypeError(say("learning.pair_type", name=name, kind=type(pair).__name__))
+        x = _matrix(pair[0], say("learning.pair_x", name=name))
+        y = _matrix(pair[1], say("learning.pair_y", name=name))
         fits = (x.shape[0] - y.shape[0] + 1, x.shape[1] - y.shape[1] + 1)
         if min(fits) < 1:
-            raise ValueError(f"pairs[{k}]: y of shape {y.shape} is larger than x of shape "
-                             f"{x.shape}; a valid convolution makes y smaller")
+            raise ValueError(say("learning.y_larger", name=name, y_shape=y.shape, x_shape=x.shape))
         if kernel_shape is None:
             kernel_shape = fits
         if fits != tuple(kernel_shape):
-            raise ValueError(f"pairs[{k}]: x {x.shape} and y {y.shape} fit a "
-                             f"{fits[0]}x{fits[1]} kernel, not {kernel_shape[0]}x"
-                             f"{kernel_shape[1]} (y must be {x.shape[0] - kernel_shape[0] + 1}x"
-                             f"{x.shape[1] - kernel_shape[1] + 1})")
+            raise ValueError(say("learning.pair_kernel", name=name, x_shape=x.shape, y_shape=y.shape,
+                                 fit_rows=fits[0], fit_cols=fits[1],
+                                 rows=kernel_shape[0], cols=kernel_shape[1],
+                                 y_rows=x.shape[0] - kernel_shape[0] + 1,
+                                 y_cols=x.shape[1] - kernel_shape[1] + 1))
         checked.append((x, y))
     return checked, tuple(kernel_shape)
 
@@ -132,8 +135,8 @@ def make_pairs(hidden, count=3, x_shape=(5, 5), seed=0):
     count = _whole(count, "count", 1, MAX_PAIRS)
     x_shape = _shape(x_shape, "x_shape")
     if x_shape[0] < hidden.shape[0] or x_shape[1] < hidden.shape[1]:
-        raise ValueError(f"x_shape {x_shape} is smaller than the hidden kernel "
-                         f"{hidden.shape[0]}x{hidden.shape[1]}: no window fits")
+        raise ValueError(say("learning.x_shape_small", x_shape=x_shape, rows=hidden.shape[0],
+                             cols=hidden.shape[1]))
     rng = np.random.default_rng(seed)
     xs = [rng.integers(-2, 3, size=x_shape).astype(float) for _ in range(count)]
     return [(x, ops.conv2d_forward(x, hidden, 0.0)) for x in xs]
@@ -159,8 +162,8 @@ def squared_error_loss(w, pairs):
     pairs, kernel_shape = _pairs(pairs)
     w = _matrix(w, "w")
     if w.shape != kernel_shape:
-        raise ValueError(f"w has shape {w.shape} but the pairs fit a {kernel_shape[0]}x"
-                         f"{kernel_shape[1]} kernel")
+        raise ValueError(say("learning.w_shape", shape=w.shape, rows=kernel_shape[0],
+                             cols=kernel_shape[1]))
     with np.errstate(over="ignore", invalid="ignore"):
         return _loss_and_grad(w, pairs)
 
@@ -249,6 +252,6 @@ def largest_difference(trace, hidden):
     """(T+1,): max over the entries of |w_mn - w*_mn| at each iteration of ``trace``."""
     hidden = _matrix(hidden, "hidden")
     if hidden.shape != trace.w.shape[1:]:
-        raise ValueError(f"hidden has shape {hidden.shape} but the trace's kernel is "
-                         f"{trace.w.shape[1]}x{trace.w.shape[2]}")
+        raise ValueError(say("learning.hidden_shape", name="hidden", shape=hidden.shape,
+                             rows=trace.w.shape[1], cols=trace.w.shape[2]))
     return np.max(np.abs(trace.w - hidden), axis=(1, 2))

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..layers import _args
 from ..layers import ops
+from ..words import say
 
 __all__ = ["rotate180", "insert_zeros", "full_padding", "input_grad_as_full_convolution",
            "weight_grad_as_correlation", "conv_matrix", "im2col", "input_grad_via_matrix",
@@ -115,8 +116,7 @@ def _input_2d(x):
     """x as a checked (H, W) float64 array."""
     x4, two_d = _args.input_4d(x)
     if not two_d:
-        raise ValueError(f"x must be 2-D (H, W) here (one image, one channel), got shape "
-                         f"{x4.shape}")
+        raise ValueError(say("matrix_form.one_image", shape=x4.shape))
     return x4[0, 0]
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from ..layers import _args
 from ..layers import ops
 from ..layers.steps import window_coordinates
+from ..words import say
 
 __all__ = [
     "maxpool2d_backward_overwrite",
@@ -37,7 +38,7 @@ __all__ = [
 def _checked(dy, x, size, stride):
     x, size, stride, out_hw = _args.pool_arguments(x, size, stride)
     if x.ndim != 2:
-        raise ValueError(f"x must be 2-D (H, W) here (one image, one channel), got shape {x.shape}")
+        raise ValueError(say("pitfalls.one_image", shape=x.shape))
     dy = _args.gradient_like(dy, out_hw)
     return dy, x, size, stride, out_hw
 

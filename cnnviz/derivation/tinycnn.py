@@ -24,6 +24,7 @@ import numpy as np
 
 from ..layers import gradcheck
 from ..layers import ops
+from ..words import say
 
 __all__ = [
     "init_params",
@@ -131,7 +132,8 @@ def accuracy(predicted, labels):
     """
     predicted, labels = np.asarray(predicted), np.asarray(labels)
     if predicted.shape != labels.shape:
-        raise ValueError(f"predicted has shape {predicted.shape} but labels have {labels.shape}")
+        raise ValueError(say("tinycnn.shapes", arg="predicted", shape=predicted.shape, other="labels",
+                             other_shape=labels.shape))
     return float(np.mean(predicted == labels))
 
 

@@ -10,8 +10,10 @@ No math here: explorers ask ``cnnviz.layers`` / ``cnnviz.derivation`` for number
 
 Every explorer speaks one language, ``lang`` ("en" / "zh"; None: the notebook's,
 ``cnnviz.i18n.language()``): its labels, captions and messages come from the catalog
-(``cnnviz.words``), and it hands the language to the views it calls.
+(``cnnviz.words``), and it hands the language to the views it calls. It works out its numbers
+in that language too (``speaking()``), so a message of the package it shows is in its language.
 """
+import contextlib
 import html
 import math
 
@@ -20,8 +22,9 @@ import numpy as np
 import traitlets
 
 from .. import i18n
+from ..layers import ops
 from ..render.conv import cell_name, subscript
-from ..words import say
+from ..words import join, say
 from .stage import Stage, open_to_edit, static_page_parts, static_slider
 
 __all__ = ["MatrixEditor", "Explorer", "Section", "FiniteFloatSlider", "SettingError"]
@@ -33,15 +36,20 @@ class SettingError(ValueError):
 
 class FiniteFloatSlider(widgets.FloatSlider):
     """A FloatSlider that holds finite numbers only (NaN or infinity set from code is a
-    TraitError naming the value; the slider keeps its number, and the browser never gets
-    "nan", which is not JSON)."""
+    TraitError naming the value, in ``lang``; the slider keeps its number, and the browser
+    never gets "nan", which is not JSON)."""
+
+    def __init__(self, *args, lang=None, **kwargs):
+        self.lang = i18n.resolve(lang)
+        super().__init__(*args, **kwargs)
 
     @traitlets.validate("value")
     def _validate_value(self, proposal):  # replaces FloatSlider's (which clamps to min..max)
         value = proposal["value"]
         if not math.isfinite(value):
-            raise traitlets.TraitError(f"{self.description or 'the slider'} must be a finite "
-                                       f"number, got {value}")
+            name = self.description or say("explorer.the_slider", self.lang)
+            raise traitlets.TraitError(say("explorer.slider_not_finite", self.lang, name=name,
+                                           value=value))
         return min(max(value, self.min), self.max)
 
 
@@ -52,11 +60,13 @@ class MatrixEditor(widgets.VBox):
     entry first, then moves the sliders and fires ONE change (``on_change(callback)``).
     Slider labels use the derivation's notation (x₁₁, w₁₂, ∂L/∂y₂₁ ...); each slider has the
     CSS classes ``cnnviz-slider`` and ``cnnviz-slider-<css_name><rc>`` (e.g. cnnviz-slider-x22).
+    A matrix it refuses is a ValueError/TypeError in ``lang`` (None: the current language).
     """
 
     def __init__(self, values, symbol, title=None, low=-5, high=5, step=1, label=None,
-                 css_class=None, css_name=None):
-        values = _finite_matrix(values, symbol)
+                 css_class=None, css_name=None, lang=None):
+        self.lang = i18n.resolve(lang)
+        values = _finite_matrix(values, symbol, self.lang)
         self.symbol = symbol
         self.title = title or symbol.upper()
         self._label = label or symbol
@@ -81,7 +91,7 @@ class MatrixEditor(widgets.VBox):
                     kwargs.update({k: int(kwargs[k]) for k in ("value", "min", "max", "step")})
                     slider = widgets.IntSlider(**kwargs)
                 else:
-                    slider = FiniteFloatSlider(readout_format=".3g", **kwargs)
+                    slider = FiniteFloatSlider(readout_format=".3g", lang=self.lang, **kwargs)
                 slider.add_class("cnnviz-slider")
                 slider.add_class(f"cnnviz-slider-{symbol_css}{name[len(self._label):].replace(',', '_')}")
                 slider.observe(self._slider_moved, names="value")
@@ -107,10 +117,10 @@ class MatrixEditor(widgets.VBox):
 
     @value.setter
     def value(self, values):
-        values = _finite_matrix(values, self.symbol)
+        values = _finite_matrix(values, self.symbol, self.lang)
         if values.shape != self.shape:
-            raise ValueError(f"{self.symbol}: expected a {self.shape[0]}x{self.shape[1]} matrix, "
-                             f"got shape {values.shape}")
+            raise ValueError(say("editor.wrong_shape", self.lang, symbol=self.symbol,
+                                 rows=self.shape[0], cols=self.shape[1], shape=values.shape))
         self._quiet = True
         try:
             for row, vals in zip(self.sliders, values):
@@ -152,22 +162,54 @@ class MatrixEditor(widgets.VBox):
 MAX_SIDE = 12  # an editor shows at most 12x12 sliders (the strided explorer's largest ∂L/∂Y)
 
 
-def _finite_matrix(values, symbol):
-    """``values`` as a 2-D float array of finite numbers, or a ValueError/TypeError naming it."""
+def _finite_matrix(values, symbol, lang=None):
+    """``values`` as a 2-D float array of finite numbers, or a ValueError/TypeError naming it
+    (in ``lang``)."""
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as err:
-        raise TypeError(f"{symbol}: expected a matrix of numbers, got {type(values).__name__} "
-                        f"({err})") from None
+        raise TypeError(say("editor.not_numbers", lang, symbol=symbol,
+                            kind=type(values).__name__, error=err)) from None
     if array.ndim != 2 or 0 in array.shape:
-        raise ValueError(f"{symbol}: expected a non-empty 2-D matrix, got shape {array.shape}")
+        raise ValueError(say("editor.not_2d", lang, symbol=symbol, shape=array.shape))
     if max(array.shape) > MAX_SIDE:
-        raise ValueError(f"{symbol}: the sliders edit at most {MAX_SIDE}x{MAX_SIDE} entries, got "
-                         f"shape {array.shape}; use cnnviz's functions for larger arrays")
+        raise ValueError(say("editor.too_many", lang, symbol=symbol, most=MAX_SIDE,
+                             shape=array.shape, package="cnnviz"))
     bad = [f"{cell_name(symbol, r, c)} = {array[r, c]}" for r, c in zip(*np.nonzero(~np.isfinite(array)))]
     if bad:
-        raise ValueError(f"{symbol}: every entry must be a finite number; {', '.join(bad[:4])}")
+        raise ValueError(say("editor.not_finite", lang, symbol=symbol, entries=join(bad[:4], lang)))
     return array
+
+
+def finite_result(name, symbol, values, lang=None):
+    """``values`` unchanged if every entry is a finite number; else a SettingError (in ``lang``)
+    naming the result and its first entry that overflowed (±inf, or NaN from inf − inf)."""
+    values = np.asarray(values, dtype=float)
+    bad = np.argwhere(~np.isfinite(values))
+    if len(bad):
+        where = tuple(bad[0])
+        entry = cell_name(symbol, *where) if values.ndim == 2 else symbol
+        raise SettingError(say("explorer.overflow", lang, name=name, entry=entry,
+                               value=number_text(values[where])))
+    return values
+
+
+def output_shape(size, kernel, stride=1):
+    """``ops.output_size(size, kernel, stride)``, or None when the window does not fit (the
+    explorer's message will say so)."""
+    try:
+        return ops.output_size(size, kernel, stride)
+    except (TypeError, ValueError):
+        return None
+
+
+def fitting(example, shape, fill):
+    """A default for an array a student did not give: the ``example``'s when it has ``shape``
+    (or there is no output, ``shape`` None: the message says why), else ``fill`` everywhere in
+    ``shape``."""
+    if shape is None or np.shape(example) == tuple(shape):
+        return example
+    return np.full(shape, float(fill))
 
 
 def control_static_html(control):
@@ -231,6 +273,13 @@ class Explorer:
         """The catalog's entry ``key`` in the explorer's language."""
         return say(key, self.lang, **fields)
 
+    @contextlib.contextmanager
+    def speaking(self):
+        """``with self.speaking():`` the package speaks the explorer's language (its messages
+        are in it), and an overflow is left to the explorer's message: no numpy warning."""
+        with i18n.using(self.lang), np.errstate(over="ignore", invalid="ignore"):
+            yield
+
     def new_stage(self, title="", css_class=None):
         """A new stage of this explorer (its frames come from ``_frames()``)."""
         stage = Stage(title=title, css_class=css_class, lang=self.lang)
@@ -240,8 +289,9 @@ class Explorer:
     def refresh(self, *_):
         """Work out the numbers and every stage's frames; a bad setting shows its message."""
         try:
-            self._recompute()
-            frames = self._frames()
+            with self.speaking():
+                self._recompute()
+                frames = self._frames()
         except Exception as err:  # a slider's callback: the stage is where the student looks
             self.error = message_of(err, self.lang)
             for stage in self.stages:
@@ -271,8 +321,9 @@ class Explorer:
 def message_of(err, lang="en"):
     """What a student reads for an error, in ``lang``: an explorer's own words for a bad setting
     (``SettingError``, already in its language); the package's words for one (ValueError,
-    TypeError, ArithmeticError: English, so in Chinese after a Chinese lead sentence);
-    anything else also says it is an error of the explorer itself."""
+    TypeError, ArithmeticError: in ``lang`` too when raised inside ``Explorer.speaking()``,
+    after a lead sentence in Chinese); anything else also says it is an error of the explorer
+    itself."""
     if isinstance(err, SettingError):
         return str(err)
     if isinstance(err, (ValueError, TypeError, ArithmeticError)):

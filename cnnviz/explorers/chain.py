@@ -34,7 +34,7 @@ from ..layers import steps
 from ..render import chain as chain_views
 from ..render import colour
 from ..render import conv as views
-from .base import Explorer, MatrixEditor, Section, SettingError, number_text
+from .base import Explorer, MatrixEditor, Section, SettingError, fitting, number_text, output_shape
 from .stage import frame_html
 
 __all__ = ["ChainExplorer"]
@@ -52,8 +52,10 @@ class ChainExplorer(Explorer):
     """X → conv(W, b) → Y → max-pool (2×2, stride 1) → Z, and ∂L/∂Z flowing back to X, W, b.
 
     x (4×4 by default), w, b (fixed: a number shared, or one per position of Y) and dz, the
-    gradient arriving at Z. Defaults: notebook 05's example, with ∂L/∂Z = Z − T. ``lang``: the
-    language of its words ("en" / "zh"; None: the notebook's).
+    gradient arriving at Z. Defaults: notebook 05's example, with ∂L/∂Z = Z − T; b and dz not
+    given and the example's not of the shapes of Y and Z: zeros (no bias) and ones (the
+    gradient of L = the sum of every z_ij). ``lang``: the language of its words ("en" / "zh";
+    None: the notebook's).
     """
 
     def __init__(self, x=None, w=None, b=None, dz=None, low=-5, high=5, lang=None):
@@ -61,15 +63,18 @@ class ChainExplorer(Explorer):
         example = chain.example()
         x = example["x"] if x is None else x
         w = example["w"] if w is None else w
-        self.b = np.asarray(example["b"] if b is None else b, dtype=float)
-        if dz is None:
-            dz = chain.conv_pool_loss(**example).dz
         self.x_editor = MatrixEditor(x, "x", self.say("editor.x_input"), low, high,
-                                     css_class="cnnviz-editor-x")
+                                     css_class="cnnviz-editor-x", lang=self.lang)
         self.w_editor = MatrixEditor(w, "w", self.say("editor.w_kernel"), low, high,
-                                     css_class="cnnviz-editor-w")
+                                     css_class="cnnviz-editor-w", lang=self.lang)
+        y_shape = output_shape(self.x_editor.shape, self.w_editor.shape)
+        z_shape = None if y_shape is None else output_shape(y_shape, POOL_SIZE, POOL_STRIDE)
+        self.b = np.asarray(fitting(example["b"], y_shape, 0) if b is None else b, dtype=float)
+        if dz is None:
+            dz = fitting(chain.conv_pool_loss(**example).dz, z_shape, 1)
         self.dz_editor = MatrixEditor(dz, "∂L/∂z", self.say("chain.dz_editor"), low, high,
-                                      label="∂L/∂z", css_class="cnnviz-editor-dz", css_name="dz")
+                                      label="∂L/∂z", css_class="cnnviz-editor-dz", css_name="dz",
+                                      lang=self.lang)
         for editor in (self.x_editor, self.w_editor, self.dz_editor):
             editor.on_change(self.refresh)
         self.record, self.pool_trace, self.conv_trace = None, [], []
@@ -138,11 +143,6 @@ class ChainExplorer(Explorer):
         return None if self.record is None else self.record.db
 
     # --- the explorer's contract --------------------------------------------------------
-    def refresh(self, *args):
-        # an overflow is reported by the message, not by a numpy warning in the cell's output
-        with np.errstate(over="ignore", invalid="ignore"):
-            super().refresh(*args)
-
     def _recompute(self):
         x, w, b, dz = self.x, self.w, self.b, self.dz
         record = chain.conv_pool_backward(x, w, b, dz, POOL_SIZE, POOL_STRIDE)
@@ -179,11 +179,13 @@ class ChainExplorer(Explorer):
         return {self.stage: (frames, captions)}
 
     def summary(self):
+        name = type(self).__name__
         if self.error or self.record is None:
-            return f"ChainExplorer: {self.error or self.say('chain.no_result')}"
-        return (f"ChainExplorer: dL/dZ = {_matrix_text(self.dz)} -> dL/dY = "
-                f"{_matrix_text(self.dy)} -> dL/dX = {_matrix_text(self.dx)}, "
-                f"dL/dW = {_matrix_text(self.dw)}, dL/db = {_matrix_text(self.db)}")
+            return self.say("summary.error", name=name,
+                            error=self.error or self.say("chain.no_result"))
+        return self.say("summary.chain", name=name, dz=_matrix_text(self.dz),
+                        dy=_matrix_text(self.dy), dx=_matrix_text(self.dx),
+                        dw=_matrix_text(self.dw), db=_matrix_text(self.db))
 
     def static_html(self):
         """The explorer as a copy that plays with no kernel (frames as JSON)."""

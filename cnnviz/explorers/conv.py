@@ -11,6 +11,8 @@ No math lives here: numbers come from cnnviz.layers / cnnviz.derivation, picture
 cnnviz.render. Every grid of an explorer is coloured on one scale (``explorer.scale``, from
 all the numbers its grids show at any step), and its stages show the legend once per frame.
 """
+import html
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -19,7 +21,8 @@ from ..layers import gradcheck, steps
 from ..render import colour
 from ..render import conv as views
 from ..render.math import display_math
-from .base import Explorer, FiniteFloatSlider, MatrixEditor, Section
+from .base import (Explorer, FiniteFloatSlider, MatrixEditor, Section, finite_result, fitting,
+                   output_shape)
 from .stage import frame_html
 
 __all__ = ["ConvForwardExplorer", "ConvBackwardExplorer"]
@@ -39,35 +42,39 @@ def _fmt(a):
 
 
 class _ConvExplorer(Explorer):
-    """What the forward and backward convolution explorers share: X, W, b and the bias switch."""
+    """What the forward and backward convolution explorers share: X, W, b and the bias switch.
+
+    b not given: the worked example's when it fits the output, else zeros (no bias)."""
 
     def __init__(self, x, w, b, bias, low, high, lang=None):
         super().__init__(lang)
         seed = examples.worked_conv()
         x = seed["x"] if x is None else x
         w = seed["w"] if w is None else w
-        b = seed["b"] if b is None else b
         if bias not in BIAS_OPTIONS.values():
-            raise ValueError(f"bias must be 'position' or 'shared', got {bias!r}")
+            raise ValueError(self.say("explorer.either", name="bias", first="'position'",
+                                      second="'shared'", value=repr(bias)))
         self.x_editor = MatrixEditor(x, "x", self.say("editor.x_input"), low, high,
-                                     css_class="cnnviz-editor-x")
+                                     css_class="cnnviz-editor-x", lang=self.lang)
         self.w_editor = MatrixEditor(w, "w", self.say("editor.w_kernel"), low, high,
-                                     css_class="cnnviz-editor-w")
-        out_shape = tuple(max(n - k + 1, 1) for n, k in zip(self.x_editor.shape, self.w_editor.shape))
+                                     css_class="cnnviz-editor-w", lang=self.lang)
+        if b is None:
+            b = fitting(seed["b"], output_shape(self.x_editor.shape, self.w_editor.shape), 0)
+        out_shape = self._output_shape()
         b = np.asarray(b, dtype=float)
         # A 2-D b of the wrong shape is kept: the explorer shows, with the message saying so.
         if b.ndim not in (0, 2):
-            raise ValueError(f"b must be a number (shared) or a {out_shape[0]}x{out_shape[1]} "
-                             f"matrix (one per position), got shape {b.shape}")
+            raise ValueError(self.say("conv.bad_b", rows=out_shape[0], cols=out_shape[1],
+                                      shape=b.shape))
         per_position = b if b.ndim == 2 else np.full(out_shape, float(b))
         self.b_editor = MatrixEditor(per_position, "b", self.say("editor.b_position"), low, high,
-                                     step=0.5, css_class="cnnviz-editor-b")
+                                     step=0.5, css_class="cnnviz-editor-b", lang=self.lang)
         shared_value = float(b) if b.ndim == 0 else float(per_position.flat[0])
         # A float slider: a shared bias of 0.5 is 0.5, not 0.
         self.shared_b = FiniteFloatSlider(value=shared_value, min=min(low, shared_value),
                                             max=max(high, shared_value), step=0.5,
                                             description="b", layout=widgets.Layout(width="250px"),
-                                            style={"description_width": "40px"})
+                                            style={"description_width": "40px"}, lang=self.lang)
         self.shared_b.add_class("cnnviz-slider-b")
         self.shared_box = widgets.VBox([widgets.HTML(
             f"<b style='font-size:1.05em'>{self.say('editor.b_shared')}</b>"), self.shared_b])
@@ -82,6 +89,11 @@ class _ConvExplorer(Explorer):
         self._show_bias_editor()
 
     # --- state --------------------------------------------------------------------------
+    def _output_shape(self):
+        """(HO, WO) of the sliders' X and W (at least 1x1: a kernel larger than X is the
+        layer's message)."""
+        return tuple(max(n - k + 1, 1) for n, k in zip(self.x_editor.shape, self.w_editor.shape))
+
     @property
     def x(self):
         return self.x_editor.value
@@ -141,11 +153,13 @@ class ConvForwardExplorer(_ConvExplorer):
         self.stage = self.new_stage(css_class="cnnviz-conv-forward-stage")
         self.equations_stage = None
         self.root = Section(self, [self._editors("x", "w", "b"), self.bias_mode], [self.stage],
-                            "convolution forward", "cnnviz-conv-forward")
+                            self.say("section.conv_forward"), "cnnviz-conv-forward")
         self.refresh()
 
     def _recompute(self):
-        self.trace = steps.conv_forward_steps(self.x, self.w, self.b)
+        trace = steps.conv_forward_steps(self.x, self.w, self.b)
+        finite_result("Y", "y", trace[-1].Y, self.lang)
+        self.trace = trace
         # the grids are X and Y (Y's last step holds every y_ij)
         self.scale = colour.scale_for(self.x, self.trace[-1].Y)
 
@@ -181,14 +195,16 @@ class ConvForwardExplorer(_ConvExplorer):
         if self.equations_stage is None:
             self.equations_stage = self.new_stage(css_class="cnnviz-conv-equations")
             self.refresh()
-        return Section(self, [], [self.equations_stage], "the equations for every y_ij")
+        return Section(self, [], [self.equations_stage], self.say("section.conv_equations"))
 
     def summary(self):
+        name = type(self).__name__
         if self.error or not self.trace:
-            return f"ConvForwardExplorer: {self.error or 'no output yet'}"
-        mode = "one shared bias" if self.shared else "one bias per output position"
-        return (f"ConvForwardExplorer: X {self.x.shape[0]}x{self.x.shape[1]}, "
-                f"W {self.w.shape[0]}x{self.w.shape[1]}, {mode}; Y = {_fmt(self.y)}")
+            return self.say("summary.error", name=name,
+                            error=self.error or self.say("summary.no_output_yet"))
+        mode = self.say("summary.conv_shared" if self.shared else "summary.conv_per_output")
+        return self.say("summary.conv_forward", name=name, xh=self.x.shape[0], xw=self.x.shape[1],
+                        wh=self.w.shape[0], ww=self.w.shape[1], mode=mode, y=_fmt(self.y))
 
 
 class ConvBackwardExplorer(_ConvExplorer):
@@ -197,6 +213,9 @@ class ConvBackwardExplorer(_ConvExplorer):
     Sliders for X, W, b and ∂L/∂Y. At step (i, j) the window of X receives ∂L/∂y_ij · W
     (scatter), ∂L/∂W receives ∂L/∂y_ij · window, ∂L/∂b receives ∂L/∂y_ij. The gather stage
     steps through the cells of X, each with its ∂L/∂x formula and the numbers.
+
+    dy not given: the worked example's when it fits the output, else ones (the gradient of
+    L = the sum of every y_ij: each output sends back its window once).
     """
 
     # (stage name, what it shows at each step of the backward trace)
@@ -205,9 +224,11 @@ class ConvBackwardExplorer(_ConvExplorer):
     def __init__(self, x=None, w=None, b=None, dy=None, bias="position", low=-5, high=5,
                  lang=None):
         super().__init__(x, w, b, bias, low, high, lang)
-        dy = examples.worked_conv()["dy"] if dy is None else dy
+        if dy is None:
+            dy = fitting(examples.worked_conv()["dy"],
+                         output_shape(self.x_editor.shape, self.w_editor.shape), 1)
         self.dy_editor = MatrixEditor(dy, "∂L/∂y", self.say("editor.dy_given"), low, high, label="∂L/∂y",
-                                      css_class="cnnviz-editor-dy", css_name="dy")
+                                      css_class="cnnviz-editor-dy", css_name="dy", lang=self.lang)
         self.dy_editor.on_change(self.refresh)
         self.trace = []
         self.scale = None  # the colour scale of the grids (colour.scale_for), set by refresh
@@ -222,7 +243,7 @@ class ConvBackwardExplorer(_ConvExplorer):
         self.check_view.add_class("cnnviz-gradient-check")
         # b itself is in no gradient: the bias-mode switch, not its sliders
         self.root = Section(self, [self._editors("x", "w", "dy"), self.bias_mode], [self.stage],
-                            "convolution backward", "cnnviz-conv-backward")
+                            self.say("section.conv_backward"), "cnnviz-conv-backward")
         self.refresh()
 
     def _stage_of(self, parts, css_class):
@@ -245,7 +266,11 @@ class ConvBackwardExplorer(_ConvExplorer):
         return self.dy_editor.value
 
     def _recompute(self):
-        self.trace = steps.conv_backward_steps(self.dy, self.x, self.w, self.b)
+        trace = steps.conv_backward_steps(self.dy, self.x, self.w, self.b)
+        finite_result("∂L/∂X", "∂L/∂x", trace[-1].dX, self.lang)
+        finite_result("∂L/∂W", "∂L/∂w", trace[-1].dW, self.lang)
+        finite_result("∂L/∂b", "∂L/∂b", trace[-1].db, self.lang)
+        self.trace = trace
         # Every number a grid of any section shows at any step: X, W (rotated, in the matrix
         # form), ∂L/∂Y, what each step adds and the running totals (which may pass the final).
         self.scale = colour.scale_for(self.x, self.w, self.dy, *(
@@ -321,12 +346,12 @@ class ConvBackwardExplorer(_ConvExplorer):
 
     # --- sections for the notebook ------------------------------------------------------
     def scatter_x(self):
-        return self._section(("dx",), "cnnviz-conv-dx", ("w", "dy"), "∂L/∂X, scatter view",
-                             note=self.say("conv.dx_note"))
+        return self._section(("dx",), "cnnviz-conv-dx", ("w", "dy"),
+                             self.say("section.conv_scatter_x"), note=self.say("conv.dx_note"))
 
     def scatter_w(self):
-        return self._section(("dw",), "cnnviz-conv-dw", ("x", "dy"), "∂L/∂W, step by step",
-                             note=self.say("conv.dw_note"))
+        return self._section(("dw",), "cnnviz-conv-dw", ("x", "dy"),
+                             self.say("section.dw_steps"), note=self.say("conv.dw_note"))
 
     def bias(self):
         return self._section(("db",), "cnnviz-conv-db", ("dy",), "∂L/∂b")
@@ -334,7 +359,7 @@ class ConvBackwardExplorer(_ConvExplorer):
     def gather_x(self):
         """Step through the cells of X: each one's ∂L/∂x formula; below, all of them."""
         section = self._section("gather", "cnnviz-conv-gather", ("w", "dy"),
-                                "∂L/∂X, gather view (step through the cells of X)")
+                                self.say("section.conv_gather_x"))
         every = self._stage_of("input equations", "cnnviz-conv-dx-equations")
         self.refresh()
         return Section(self, section.controls, [*section.stages, every], section.what,
@@ -342,16 +367,21 @@ class ConvBackwardExplorer(_ConvExplorer):
 
     def matrix_form(self):
         return self._section("matrix", "cnnviz-conv-matrix-form", ("w", "dy"),
-                             "∂L/∂X as a full convolution with the rotated kernel")
+                             self.say("section.conv_matrix_form"))
 
     def weight_equations(self):
         stage = self._stage_of("weight equations", "cnnviz-conv-dw-equations")
         self.refresh()
-        return Section(self, [], [stage], "the four ∂L/∂w formulas")
+        return Section(self, [], [stage], self.say("section.conv_weight_equations"))
 
     def run_gradient_check(self, *_):
-        """Finite differences against the backward pass for X, W and b (current values)."""
-        report = gradcheck.conv_layer_check(self.dy, self.x, self.w, self.b)
+        """Finite differences against the backward pass for X, W and b (current values); with
+        a bad setting, its message instead (and None)."""
+        if self.error:
+            self.check_view.value = f"<i>{html.escape(self.error)}</i>"
+            return None
+        with self.speaking():
+            report = gradcheck.conv_layer_check(self.dy, self.x, self.w, self.b)
         self.check_view.value = views.gradient_check_panels(report, scale=self.scale, lang=self.lang)
         return report
 
@@ -359,12 +389,15 @@ class ConvBackwardExplorer(_ConvExplorer):
         """The check, run now, with a button to run it again after moving sliders."""
         self.run_gradient_check()
         section = Section(self, [self._editors("x", "w", "b", "dy"), self.bias_mode,
-                                 self.check_button, self.check_view], [], "gradient check")
+                                 self.check_button, self.check_view], [],
+                          self.say("section.gradient_check"))
         return section
 
     def summary(self):
+        name = type(self).__name__
         if self.error or not self.trace:
-            return f"ConvBackwardExplorer: {self.error or 'no output yet'}"
-        mode = "shared bias" if self.shared else "one bias per position"
-        return (f"ConvBackwardExplorer ({mode}): dL/dX = {_fmt(self.dx)}, dL/dW = {_fmt(self.dw)}, "
-                f"dL/db = {_fmt(self.db)}")
+            return self.say("summary.error", name=name,
+                            error=self.error or self.say("summary.no_output_yet"))
+        mode = self.say("summary.conv_shared_bias" if self.shared else "summary.conv_per_position")
+        return self.say("summary.conv_backward", name=name, mode=mode, dx=_fmt(self.dx),
+                        dw=_fmt(self.dw), db=_fmt(self.db))

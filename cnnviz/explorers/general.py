@@ -106,6 +106,12 @@ def _in_range(name, value, low, high, lang="en"):
     return int(value)
 
 
+def _channels(array, count):
+    """``array`` (…, C, H, W) with ``count`` channels: its own, from the first again when there
+    are more (a default that fits the channels of what a student passes in)."""
+    return array[:, [c % array.shape[1] for c in range(count)]]
+
+
 def _a_matrix(dims, lang):
     """'a matrix (H_in, W_in)': what a 2-D argument must be."""
     return say("general.a_matrix", lang, dims=dims)
@@ -295,7 +301,7 @@ class OutputSizeExplorer(Explorer):
             [s["H"], s["K"], s["stride"], s["W"], s["padding"], s["dilation"]],
             layout=widgets.Layout(grid_template_columns="repeat(3, 310px)", grid_gap="2px 8px"))
         self.root = Section(self, [controls], [self.formula_stage, self.grid_stage, self.stage],
-                            "output size", "cnnviz-output-size")
+                            self.say("section.output_size"), "cnnviz-output-size")
         self.refresh()
 
     # --- state --------------------------------------------------------------------------
@@ -317,13 +323,14 @@ class OutputSizeExplorer(Explorer):
     def refresh(self, *_):
         """As ``Explorer.refresh``, but a setting where no window fits still shows its formula
         (with the message): the negative numerator is why."""
-        try:
-            self._recompute()
-            frames, error = self._frames(), ""
-        except Exception as err:  # as Explorer.refresh: the message goes on the stages
-            frames, error = {}, message_of(err, self.lang)
-            if self.rows is not None:
-                frames = {self.formula_stage: self._formula_frames()}
+        with self.speaking():
+            try:
+                self._recompute()
+                frames, error = self._frames(), ""
+            except Exception as err:  # as Explorer.refresh: the message goes on the stages
+                frames, error = {}, message_of(err, self.lang)
+                if self.rows is not None:
+                    frames = {self.formula_stage: self._formula_frames()}
         self.error = error
         for stage in self.stages:
             if stage in frames:
@@ -360,12 +367,12 @@ class OutputSizeExplorer(Explorer):
     def summary(self):
         st = self.settings
         (h, w), k = st["size"], st["kernel"]
-        text = (f"OutputSizeExplorer: input {h}x{w}, kernel {k}x{k}, padding {st['padding']}, "
-                f"stride {st['stride']}, dilation {st['dilation']}")
+        text = self.say("summary.output_size", name=type(self).__name__, h=h, w=w, k=k,
+                        padding=st["padding"], stride=st["stride"], dilation=st["dilation"])
         if self.error:
-            return f"{text} -> no output: {self.error}"
+            return self.say("summary.no_output", text=text, error=self.error)
         ho, wo = self.layout.out_shape
-        return f"{text} -> output {ho}x{wo} ({ho * wo} windows)"
+        return self.say("summary.output_size_result", text=text, ho=ho, wo=wo, n=ho * wo)
 
 
 # ---------------------------------------------------------------------------------------
@@ -384,6 +391,10 @@ class MultiChannelExplorer(Explorer):
     place said in words, when all the frames would not fit in one message; at the most
     positions, the _ij of the maps' entries left out too). ``batch()`` shows
     every Y[n, f] of the batch (``batch_stage``).
+
+    x or w not given: the start's images or kernels, with as many input channels as the one
+    given (its slices taken again from the first when there are more); b not given: the start's
+    when w has its two output channels, else zeros.
     """
 
     def __init__(self, x=None, w=None, b=None, stride=1, padding=0, dilation=1, low=-3, high=3,
@@ -393,6 +404,10 @@ class MultiChannelExplorer(Explorer):
         start = default_multichannel()
         self._x = _array(start["x"] if x is None else x, "x", 4, "(N, C, H_in, W_in)", lang)
         self._w = _array(start["w"] if w is None else w, "w", 4, "(F, C, K_H, K_W)", lang)
+        if x is None:
+            self._x = _channels(self._x, min(self._w.shape[1], MAX_COUNT))
+        elif w is None:
+            self._w = _channels(self._w, min(self._x.shape[1], MAX_COUNT))
         _no_more_than("x", self._x.shape, ("N", "C", "H_in", "W_in"),
                       (MAX_COUNT, MAX_COUNT, MAX_SIZE, MAX_SIZE), lang)
         _no_more_than("w", self._w.shape, ("F", "C", "K_H", "K_W"),
@@ -401,7 +416,9 @@ class MultiChannelExplorer(Explorer):
             raise SettingError(self.say("general.channels_differ", cx=self._x.shape[1],
                                         x_shape=self._x.shape, cw=self._w.shape[1],
                                         w_shape=self._w.shape))
-        b = np.array(start["b"] if b is None else b, dtype=float)
+        if b is None:
+            b = start["b"] if len(start["b"]) == self._w.shape[0] else np.zeros(self._w.shape[0])
+        b = np.array(b, dtype=float)
         if b.shape not in ((), (self._w.shape[0],)):
             raise SettingError(self.say("general.bias_shape", f=self._w.shape[0], shape=b.shape))
         self._b = _array(np.broadcast_to(b, (self._w.shape[0],)), "b", 1, "(F,)", lang)
@@ -426,7 +443,8 @@ class MultiChannelExplorer(Explorer):
         self.w_editors = []
         for c in range(channels):
             editor = _relayout(MatrixEditor(self._w[0, c], "w", f"W[f=1, c={c + 1}]", low, high,
-                                            css_class="cnnviz-editor-w"), 290, columns=1)
+                                            css_class="cnnviz-editor-w", lang=lang), 290,
+                               columns=1)
             editor.add_class(f"cnnviz-editor-w-c{c + 1}")
             editor.on_change(self._kernel_edited)
             self.w_editors.append(editor)
@@ -450,8 +468,7 @@ class MultiChannelExplorer(Explorer):
         self.batch_stage = None
         self.root = Section(self, [self.pickers, self.kernels],
                             [self.shapes_stage, self.maps_stage, self.stage],
-                            "several channels, one output position per step",
-                            "cnnviz-multichannel")
+                            self.say("section.channels"), "cnnviz-multichannel")
         self.refresh()
 
     # --- state --------------------------------------------------------------------------
@@ -601,16 +618,16 @@ class MultiChannelExplorer(Explorer):
             self.batch_stage = self.new_stage(css_class="cnnviz-multichannel-batch")
             self.refresh()
         return Section(self, [self.pickers, self.kernels], [self.shapes_stage, self.batch_stage],
-                       "the whole batch, every output channel", "cnnviz-multichannel")
+                       self.say("section.batch"), "cnnviz-multichannel")
 
     def summary(self):
         n, f = self.n, self.f
-        text = (f"MultiChannelExplorer: X {tuple(self._x.shape)}, W {tuple(self._w.shape)}, "
-                f"b {tuple(self._b.shape)}")
+        text = self.say("summary.channels", name=type(self).__name__, x=tuple(self._x.shape),
+                        w=tuple(self._w.shape), b=tuple(self._b.shape))
         if self.error or self.result is None:
-            return f"{text} -> no output: {self.error}"
+            return self.say("summary.no_output", text=text, error=self.error)
         y = "; ".join(" ".join(number_text(v) for v in r) for r in self.result.y)
-        return f"{text}; Y[n={n + 1}, f={f + 1}] = [{y}]"
+        return self.say("summary.channels_y", text=text, n=n + 1, f=f + 1, y=y)
 
 
 # ---------------------------------------------------------------------------------------
@@ -670,7 +687,7 @@ class StridedBackwardExplorer(Explorer):
         self.padding_slider = _int_slider(padding, *self.PADDINGS, self.say("general.slider_p"),
                                           "padding")
         self.w_editor = MatrixEditor(w, "w", self.say("editor.w_kernel"), low, high,
-                                     css_class="cnnviz-editor-w")
+                                     css_class="cnnviz-editor-w", lang=lang)
         self.w_editor.on_change(self.refresh)
         self._dy_editors = {}
         self.dy_box = widgets.VBox([self._dy_editor(dy)])
@@ -682,8 +699,7 @@ class StridedBackwardExplorer(Explorer):
         self.overview_stage = self.new_stage(css_class="cnnviz-strided-dx-overview")
         self.stage = self.new_stage(css_class="cnnviz-strided-dx")
         self.weights_overview_stage = self.weights_stage = self.full_stage = None
-        self.root = self._section([self.overview_stage, self.stage],
-                                  "∂L/∂X of a strided, padded convolution")
+        self.root = self._section([self.overview_stage, self.stage], self.say("section.strided"))
         self.refresh()
 
     def _section(self, stages, what):
@@ -699,7 +715,7 @@ class StridedBackwardExplorer(Explorer):
         values = np.asarray(values, dtype=float)
         editor = _relayout(MatrixEditor(
             values, "∂L/∂y", self.say("editor.dy_given"), self._low, self._high,
-            label="∂L/∂y", css_class="cnnviz-editor-dy", css_name="dy"),
+            label="∂L/∂y", css_class="cnnviz-editor-dy", css_name="dy", lang=self.lang),
             max(190, min(250, 940 // values.shape[1] - 4)), description_width="60px")
         editor.on_change(self.refresh)
         self._dy_editors[values.shape] = editor
@@ -833,8 +849,7 @@ class StridedBackwardExplorer(Explorer):
         if self.full_stage is None:
             self.full_stage = self.new_stage(css_class="cnnviz-strided-matrix-form")
             self.refresh()
-        return self._section([self.full_stage], "∂L/∂X as a full convolution of ∂L/∂Y, zeros "
-                                              "inserted, with the rotated kernel")
+        return self._section([self.full_stage], self.say("section.strided_full"))
 
     def weights(self):
         """∂L/∂W step by step (the same controls as above)."""
@@ -843,17 +858,17 @@ class StridedBackwardExplorer(Explorer):
             self.weights_stage = self.new_stage(css_class="cnnviz-strided-dw")
             self.refresh()
         return self._section([self.weights_overview_stage, self.weights_stage],
-                             "∂L/∂W, step by step")
+                             self.say("section.dw_steps"))
 
     def summary(self):
         shape = np.shape(self._x)
-        given = "x".join(str(v) for v in shape) if len(shape) == 2 else f"of shape {shape}"
+        given = (self.say("summary.size", h=shape[0], w=shape[1]) if len(shape) == 2
+                 else self.say("summary.of_shape", shape=shape))
         kh, kw = self.w_editor.shape
-        text = (f"StridedBackwardExplorer: X {given}, W {kh}x{kw}, stride {self.stride}, "
-                f"padding {self.padding}")
+        text = self.say("summary.strided", name=type(self).__name__, given=given, kh=kh, kw=kw,
+                        stride=self.stride, padding=self.padding)
         if self.error or not self.trace:
-            return f"{text} -> no output: {self.error}"
+            return self.say("summary.no_output", text=text, error=self.error)
         fmt = lambda a: "[" + "; ".join(" ".join(number_text(v) for v in r) for r in a) + "]"
-        agree = "equals" if self.two_ways.agree else "DIFFERS FROM"
-        return (f"{text}; dL/dX = {fmt(self.dx)} ({agree} the full convolution of dL/dY with "
-                f"zeros inserted and W rotated by 180 degrees)")
+        agree = self.say("summary.equals" if self.two_ways.agree else "summary.differs")
+        return self.say("summary.strided_dx", text=text, dx=fmt(self.dx), agree=agree)

@@ -22,7 +22,8 @@ import numpy as np
 
 from ..derivation import images
 from ..render import images as image_views
-from .base import Explorer, MatrixEditor, Section, number_text
+from ..words import join
+from .base import Explorer, MatrixEditor, Section, finite_result, number_text
 from .stage import frame_html
 
 __all__ = ["FeatureMapExplorer"]
@@ -48,17 +49,16 @@ class FeatureMapExplorer(Explorer):
         if stack.ndim == 2:
             stack = stack[None]
         if stack.ndim != 3 or 0 in stack.shape:
-            raise ValueError(f"image must be one image (H_in, W_in) or a stack (N, H_in, W_in), "
-                             f"got shape {stack.shape}")
+            raise ValueError(self.say("feature_maps.bad_image", name="image", shape=stack.shape))
         if not np.isfinite(stack).all():
-            raise ValueError("image must hold finite numbers only (no NaN or infinity)")
+            raise ValueError(self.say("feature_maps.not_finite", name="image"))
         self.images = stack
         self.kernels = dict(images.KERNELS if kernels is None else kernels)
         if YOURS in self.kernels:
-            raise ValueError(f"{YOURS!r} is the name of the kernel on the sliders; rename yours")
+            raise ValueError(self.say("feature_maps.your_name", yours=repr(YOURS)))
         self.w_editor = MatrixEditor([[1, 0], [0, -1]] if w is None else w, "w",
                                      self.say("images.editor"), low, high,
-                                     css_class="cnnviz-editor-w")
+                                     css_class="cnnviz-editor-w", lang=self.lang)
         self.w_editor.on_change(self.refresh)
         controls = [self.w_editor]
         self.index = None
@@ -71,9 +71,10 @@ class FeatureMapExplorer(Explorer):
             controls.insert(0, self.index)
         self.maps = []
         self.stage = self.new_stage(css_class="cnnviz-feature-maps-stage")
-        self.root = Section(self, [widgets.VBox(controls)], [self.stage], "feature maps",
-                            "cnnviz-feature-maps")
-        self._recompute()  # a kernel that does not fit is the caller's error: raise it here
+        self.root = Section(self, [widgets.VBox(controls)], [self.stage],
+                            self.say("section.feature_maps"), "cnnviz-feature-maps")
+        with self.speaking():
+            self._maps()  # a kernel that does not fit is the caller's error: raise it here
         self.refresh()
 
     # --- state --------------------------------------------------------------------------
@@ -91,8 +92,15 @@ class FeatureMapExplorer(Explorer):
         self.w_editor.value = values  # every entry checked first: a ValueError moves nothing
 
     # --- explorer -----------------------------------------------------------------------
+    def _maps(self):
+        return images.feature_maps(self.image, {**self.kernels, YOURS: self.w})
+
     def _recompute(self):
-        self.maps = images.feature_maps(self.image, {**self.kernels, YOURS: self.w})
+        maps = self._maps()
+        for m in maps:  # an entry too large for float64 is a message, never a picture of inf
+            kernel = image_views.kernel_name(m.name, self.lang)
+            finite_result(self.say("feature_maps.map", kernel=kernel), "y", m.y, self.lang)
+        self.maps = maps
 
     def _frames(self):
         view = image_views.feature_maps_view(self.image, self.maps, yours=YOURS, lang=self.lang)
@@ -102,8 +110,12 @@ class FeatureMapExplorer(Explorer):
         return {self.stage: ([frame_html(view)], [caption])}
 
     def summary(self):
+        name = type(self).__name__
         if self.error or not self.maps:
-            return f"FeatureMapExplorer: {self.error or 'no maps yet'}"
+            return self.say("summary.error", name=name,
+                            error=self.error or self.say("summary.no_maps_yet"))
         h, w = self.image.shape
-        sizes = ", ".join(f"{m.name} {m.y.shape[0]}x{m.y.shape[1]}" for m in self.maps)
-        return f"FeatureMapExplorer: image {h}x{w}, your W = {_matrix_text(self.w)}; maps: {sizes}"
+        sizes = join((self.say("summary.map_size", map=image_views.kernel_name(m.name, self.lang),
+                               h=m.y.shape[0], w=m.y.shape[1]) for m in self.maps), self.lang)
+        return self.say("summary.feature_maps", name=name, h=h, w=w, yours=_matrix_text(self.w),
+                        sizes=sizes)

@@ -47,9 +47,9 @@ class LearnKernelExplorer(Explorer):
         # The values are checked by cnnviz.learning (a bad one is a message on the stage); a
         # slider can hold only numbers, so anything else is refused here.
         if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating, np.integer)):
-            raise TypeError(f"rate must be a number, got {rate!r}")
+            raise TypeError(self.say("explorer.not_number", name="rate", value=repr(rate)))
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-            raise TypeError(f"steps must be a whole number, got {steps!r}")
+            raise TypeError(self.say("explorer.not_whole_number", name="steps", value=repr(steps)))
         rate, steps = float(rate), int(steps)
         # one layout and one style for both sliders (each would be a saved widget model)
         layout = widgets.Layout(width="420px")
@@ -57,7 +57,7 @@ class LearnKernelExplorer(Explorer):
         self.rate_slider = FiniteFloatSlider(
             value=rate, min=min(0.0, rate), max=max(1.5, rate), step=0.01,
             description=self.say("learn.rate"), readout_format=".2f", continuous_update=True,
-            layout=layout, style=style)
+            layout=layout, style=style, lang=self.lang)
         self.rate_slider.add_class("cnnviz-slider")
         self.rate_slider.add_class("cnnviz-slider-rate")
         self.steps_slider = widgets.IntSlider(
@@ -76,7 +76,7 @@ class LearnKernelExplorer(Explorer):
         self.stage = self.new_stage(css_class="cnnviz-learn-kernel-stage")
         self.stage.interval = SPEEDS["fast"]
         self.root = Section(self, [self.rate_slider, self.steps_slider], [self.stage],
-                            "learning a kernel", "cnnviz-learn-kernel")
+                            self.say("section.learning"), "cnnviz-learn-kernel")
         self.refresh()
 
     @property
@@ -119,11 +119,14 @@ class LearnKernelExplorer(Explorer):
         return {self.stage: (frames, captions)}
 
     def summary(self):
+        name = type(self).__name__
         if self.error or self.trace is None:
-            return f"LearnKernelExplorer: {self.error or 'no run yet'}"
+            return self.say("summary.error", name=name,
+                            error=self.error or self.say("summary.no_run_yet"))
         trace = self.trace
         w = "[" + "; ".join(" ".join(views.format_number(v) for v in r) for r in trace.w[-1]) + "]"
-        state = "diverged" if trace.diverged else f"{trace.iterations} steps"
-        return (f"LearnKernelExplorer: η = {views.format_number(trace.rate)}, {state}; "
-                f"L {mviews.loss_text(trace.loss[0])} -> {mviews.loss_text(trace.loss[-1])}; "
-                f"W = {w}")
+        state = (self.say("summary.diverged") if trace.diverged
+                 else self.say("summary.steps", n=trace.iterations))
+        return self.say("summary.learning", name=name, rate=views.format_number(trace.rate),
+                        state=state, first=mviews.loss_text(trace.loss[0]),
+                        last=mviews.loss_text(trace.loss[-1]), w=w)

@@ -31,7 +31,8 @@ from ..layers import steps
 from ..render import colour
 from ..render import conv as views
 from ..render import matrix as mviews
-from .base import Explorer, MatrixEditor, Section, SettingError
+from .base import (Explorer, MatrixEditor, Section, SettingError, finite_result, fitting,
+                   output_shape)
 from .stage import frame_html
 
 __all__ = ["MatrixFormExplorer"]
@@ -60,28 +61,32 @@ class MatrixFormExplorer(Explorer):
             # The sliders of another explorer (e.g. a ConvBackwardExplorer): the same widgets,
             # so moving one moves both views; b follows that explorer's bias.
             if any(v is not None for v in (x, w, b, dy)):
-                raise ValueError("share=...: x, w, b and dy come from the shared explorer; "
-                                 "pass them to it instead")
+                raise ValueError(self.say("matrix.share_given", name="share"))
             missing = [name for name in ("x_editor", "w_editor", "dy_editor")
                        if not isinstance(getattr(share, name, None), MatrixEditor)]
             if missing:
-                raise TypeError(f"share must be an explorer with x, w and ∂L/∂y sliders (a "
-                                f"ConvBackwardExplorer), got {type(share).__name__}")
+                raise TypeError(self.say("matrix.share_type", name="share",
+                                         example="ConvBackwardExplorer",
+                                         kind=type(share).__name__))
             self.x_editor, self.w_editor, self.dy_editor = (share.x_editor, share.w_editor,
                                                             share.dy_editor)
         else:
             worked = examples.worked_conv()
             x = worked["x"] if x is None else x
             w = worked["w"] if w is None else w
-            self._b = worked["b"] if b is None else np.array(b, dtype=float)
-            dy = worked["dy"] if dy is None else dy
             self.x_editor = MatrixEditor(x, "x", self.say("editor.x_input"), low, high,
-                                         css_class="cnnviz-editor-x")
+                                         css_class="cnnviz-editor-x", lang=self.lang)
             self.w_editor = MatrixEditor(w, "w", self.say("editor.w_kernel"), low, high,
-                                         css_class="cnnviz-editor-w")
+                                         css_class="cnnviz-editor-w", lang=self.lang)
+            # b and dy not given: the worked example's if they fit the output, else zeros (no
+            # bias) and ones (the gradient of L = the sum of every y_ij)
+            out = output_shape(self.x_editor.shape, self.w_editor.shape)
+            b = fitting(worked["b"], out, 0) if b is None else b
+            dy = fitting(worked["dy"], out, 1) if dy is None else dy
+            self._b = np.array(b, dtype=float)
             self.dy_editor = MatrixEditor(dy, "∂L/∂y", self.say("editor.dy_given"), low, high,
                                           label="∂L/∂y", css_class="cnnviz-editor-dy",
-                                          css_name="dy")
+                                          css_name="dy", lang=self.lang)
         for editor in (self.x_editor, self.w_editor, self.dy_editor):
             editor.on_change(self.refresh)
         if share is not None:  # b follows the shared explorer's bias, its mode and sliders
@@ -96,7 +101,7 @@ class MatrixFormExplorer(Explorer):
         self.stage = self.new_stage(css_class="cnnviz-matrix-jacobian-stage")
         self.im2col_stage = None
         self.root = Section(self, [self._editors()], [self.stage],
-                            "the Jacobian view: C and Cᵀ", "cnnviz-matrix-form")
+                            self.say("section.jacobian"), "cnnviz-matrix-form")
         self.refresh()
 
     # --- state --------------------------------------------------------------------------
@@ -141,8 +146,12 @@ class MatrixFormExplorer(Explorer):
         b = self.b_given
         if b.ndim not in (0, 2) or (b.ndim == 2 and b.shape != out):
             raise SettingError(self.say("matrix.bad_b", h=out[0], w=out[1], shape=b.shape))
-        self.forward = steps.conv_forward_steps(x, w, b)
-        self.backward = steps.conv_backward_steps(self.dy, x, w, b)
+        forward = steps.conv_forward_steps(x, w, b)
+        backward = steps.conv_backward_steps(self.dy, x, w, b)
+        finite_result("Y", "y", forward[-1].Y, self.lang)
+        finite_result("∂L/∂X", "∂L/∂x", backward[-1].dX, self.lang)
+        finite_result("∂L/∂W", "∂L/∂w", backward[-1].dW, self.lang)
+        self.forward, self.backward = forward, backward
         self.scale = colour.scale_for(x, w, self.dy, self.forward[-1].Y, self.backward[-1].dW,
                                       *(s.dX for s in self.backward))
 
@@ -194,14 +203,16 @@ class MatrixFormExplorer(Explorer):
         if self.im2col_stage is None:
             self.im2col_stage = self.new_stage(css_class="cnnviz-matrix-im2col-stage")
             self.refresh()
-        return Section(self, [], [self.im2col_stage], "the im2col view: P and Pᵀ",
+        return Section(self, [], [self.im2col_stage], self.say("section.im2col"),
                        "cnnviz-matrix-form")
 
     def summary(self):
+        name = type(self).__name__
         if self.error or not self.forward:
-            return f"MatrixFormExplorer: {self.error or 'no output yet'}"
+            return self.say("summary.error", name=name,
+                            error=self.error or self.say("summary.no_output_yet"))
         fmt = lambda a: "[" + "; ".join(" ".join(views.format_number(v) for v in r)
                                         for r in np.atleast_2d(a)) + "]"
-        return (f"MatrixFormExplorer: C is {self.c.shape[0]}x{self.c.shape[1]}, P is "
-                f"{self.p.shape[0]}x{self.p.shape[1]}; Y = {fmt(self.y)}, "
-                f"dL/dX = {fmt(self.dx)}, dL/dW = {fmt(self.dw)}")
+        return self.say("summary.matrix", name=name, ch=self.c.shape[0], cw=self.c.shape[1],
+                        ph=self.p.shape[0], pw=self.p.shape[1], y=fmt(self.y), dx=fmt(self.dx),
+                        dw=fmt(self.dw))

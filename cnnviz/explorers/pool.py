@@ -41,7 +41,7 @@ from ..render import conv as views
 from ..render import pool as pool_views
 from ..render.math import display_math
 from ..words import join, say
-from .base import Explorer, MatrixEditor, Section, SettingError, number_text
+from .base import Explorer, MatrixEditor, Section, SettingError, fitting, number_text, output_shape
 from .stage import frame_html
 
 # A formula as MathML, kept for the values seen lately: dragging a slider back and forth
@@ -59,17 +59,19 @@ def _ties_options(lang):
     return [(say(f"pool.ties_{value}", lang), value) for _, value in TIES_OPTIONS]
 
 
-def _checked_mode(mode):
-    """``mode`` if it is "max" or "average", else a ValueError naming it."""
+def _checked_mode(mode, lang="en"):
+    """``mode`` if it is "max" or "average", else a ValueError naming it (in ``lang``)."""
     if not isinstance(mode, str) or mode not in MODES:
-        raise ValueError(f"mode must be 'max' or 'average', got {mode!r}")
+        raise ValueError(say("explorer.either", lang, name="mode", first="'max'",
+                             second="'average'", value=repr(mode)))
     return mode
 
 
 def _mode_buttons(mode, lang="en"):
     # the default style: nothing more to save with the notebook
     buttons = widgets.ToggleButtons(options=[(say(f"pool.mode_{m}", lang), m) for m in MODES],
-                                    value=_checked_mode(mode), description=say("pool.mode", lang))
+                                    value=_checked_mode(mode, lang),
+                                    description=say("pool.mode", lang))
     buttons.add_class("cnnviz-pool-mode")
     return buttons
 
@@ -84,8 +86,10 @@ def _matrix_text(a):
     return "[" + "; ".join(" ".join(_number(v) for v in r) for r in np.atleast_2d(a)) + "]"
 
 
-def _shape_text(shape):
-    return "x".join(str(n) for n in shape) if len(shape) == 2 else f"of shape {shape}"
+def _shape_text(shape, lang="en"):
+    if len(shape) == 2:
+        return say("summary.size", lang, h=shape[0], w=shape[1])
+    return say("summary.of_shape", lang, shape=shape)
 
 
 def _wrap(*children):
@@ -150,13 +154,9 @@ class _PoolExplorer(Explorer):
         """Move ``stage`` to ``step`` (None: leave it); a step past the trace is an error."""
         if step is not None:
             if not 0 <= step < max(len(self.trace), 1):
-                raise ValueError(f"step must be between 0 and {len(self.trace) - 1}, got {step}")
+                raise ValueError(self.say("explorer.step_range", name="step",
+                                          last=len(self.trace) - 1, value=step))
             stage.step = step
-
-    def refresh(self, *args):
-        # an overflow is reported by the message, not by a numpy warning in the cell's output
-        with np.errstate(over="ignore", invalid="ignore"):
-            super().refresh(*args)
 
     def static_html(self):
         """The root section as a copy that plays with no kernel (frames as JSON)."""
@@ -175,10 +175,15 @@ class _ModeExplorer(_PoolExplorer):
 
     @mode.setter
     def mode(self, value):
-        self.mode_buttons.value = _checked_mode(value)  # a bad mode moves nothing
+        self.mode_buttons.value = _checked_mode(value, self.lang)  # a bad mode moves nothing
+
+    def _what(self, mode):
+        """The root section's name: "<mode> pooling <direction>", in the explorer's language."""
+        return self.say("section.pool", mode=self.say(f"pool.mode_{mode}"),
+                        direction=self.say(f"section.{self.DIRECTION}"))
 
     def _mode_moved(self, _change):
-        self.root.what = f"{self.mode} pooling {self.DIRECTION}"
+        self.root.what = self._what(self.mode)
         self.refresh()
 
 
@@ -203,12 +208,12 @@ class PoolForwardExplorer(_ModeExplorer):
         self.mode_buttons = _mode_buttons(mode, self.lang)
         self.size, self.stride = size, stride
         self.x_editor = MatrixEditor(x, "x", self.say("editor.x_input"), low, high,
-                                     css_class="cnnviz-editor-x")
+                                     css_class="cnnviz-editor-x", lang=self.lang)
         self.x_editor.on_change(self.refresh)
         self.mode_buttons.observe(self._mode_moved, names="value")
         self.stage = self.new_stage(css_class="cnnviz-pool-forward-stage")
         self.root = Section(self, [self.x_editor, self.mode_buttons], [self.stage],
-                            f"{mode} pooling forward", "cnnviz-pool-forward")
+                            self._what(mode), "cnnviz-pool-forward")
         self.refresh()
 
     @property
@@ -227,8 +232,9 @@ class PoolForwardExplorer(_ModeExplorer):
     def _recompute(self):
         x = _finite(self.x, "x", self.lang)
         trace = (avg_steps.avgpool_forward_steps if self.mode == "average"
-                 else steps.pool_forward_steps)
-        self.trace = trace(x, self.size, self.stride)
+                 else steps.pool_forward_steps)(x, self.size, self.stride)
+        _check_results(self.lang, Y=trace[-1].Y)  # an average's sum can overflow
+        self.trace = trace
         # the grids show X (and its windows) and Y
         self.scale = colour.scale_for(x, self.trace[-1].Y)
 
@@ -254,12 +260,15 @@ class PoolForwardExplorer(_ModeExplorer):
         return {self.stage: (frames, _window_captions(self.trace, lang))}
 
     def summary(self):
+        name = type(self).__name__
         if self.error or not self.trace:
-            return f"PoolForwardExplorer: {self.error or 'no output yet'}"
-        h, w = self.x.shape
-        mode = " (average)" if self.mode == "average" else ""
-        return (f"PoolForwardExplorer{mode}: X {h}x{w}, window {self.size}x{self.size}, stride "
-                f"{self.stride}; Y = {_matrix_text(self.y)}")
+            return self.say("summary.error", name=name,
+                            error=self.error or self.say("summary.no_output_yet"))
+        mode = self.say("summary.pool_average") if self.mode == "average" else ""
+        setting = self.say("summary.pool_setting", shape=_shape_text(self.x.shape, self.lang),
+                           size=self.size, stride=self.stride)
+        return self.say("summary.pool_forward", name=name, mode=mode, setting=setting,
+                        y=_matrix_text(self.y))
 
 
 # ---------------------------------------------------------------------------------------
@@ -282,7 +291,7 @@ class PoolWindowsExplorer(_PoolExplorer):
         super().__init__(lang)
         self._out_shape = None
         self._rng = np.random.default_rng(seed)
-        self._x = self._draw((6, 6)) if x is None else np.array(x, dtype=float)
+        self._x = self._draw((6, 6)) if x is None else self._numbers(x)
         self.size_slider = widgets.IntSlider(value=size, min=1, max=max(max_setting, size),
                                              description=self.say("pool.size"), continuous_update=True,
                                              layout=widgets.Layout(width="280px"),
@@ -306,7 +315,7 @@ class PoolWindowsExplorer(_PoolExplorer):
         controls = _wrap(self.size_slider, self.stride_slider, self.new_input)
         self.root = Section(self, [controls],
                             [self.stage, self.coverage_stage, self.formula_stage],
-                            "pooling windows: size and stride", "cnnviz-pool-windows")
+                            self.say("section.pool_windows"), "cnnviz-pool-windows")
         self.refresh()
 
     def _draw(self, shape):
@@ -325,12 +334,16 @@ class PoolWindowsExplorer(_PoolExplorer):
     @x.setter
     def x(self, value):
         """Any array: one that does not work shows its message (the sliders stay)."""
-        try:
-            self._x = np.array(value, dtype=float)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"x: expected a matrix of numbers, got {type(value).__name__} "
-                            f"({err})") from None
+        self._x = self._numbers(value)
         self.refresh()
+
+    def _numbers(self, value):
+        """``value`` as a float array, or a TypeError saying it is not numbers."""
+        try:
+            return np.array(value, dtype=float)
+        except (TypeError, ValueError) as err:
+            raise TypeError(self.say("editor.not_numbers", symbol="x", kind=type(value).__name__,
+                                     error=err)) from None
 
     @property
     def size(self):
@@ -385,13 +398,16 @@ class PoolWindowsExplorer(_PoolExplorer):
                 self.formula_stage: ([formula], [""])}
 
     def summary(self):
-        setting = (f"X {_shape_text(self._x.shape)}, window {self.size}x{self.size}, "
-                   f"stride {self.stride}")
+        name = type(self).__name__
+        setting = self.say("summary.pool_setting", shape=_shape_text(self._x.shape, self.lang),
+                           size=self.size, stride=self.stride)
         if self.error or not self.trace:
-            return f"PoolWindowsExplorer: {setting}: {self.error or 'no output yet'}"
+            return self.say("summary.error_setting", name=name, setting=setting,
+                            error=self.error or self.say("summary.no_output_yet"))
         (h, w), (ho, wo) = self._x.shape, self.out_shape
-        return (f"PoolWindowsExplorer: {setting}: Y {ho}x{wo} with H_out = ({h} - {self.size}) // "
-                f"{self.stride} + 1, {len(self.trace)} windows; Y = {_matrix_text(self.y)}")
+        return self.say("summary.pool_windows", name=name, setting=setting, ho=ho, wo=wo, h=h,
+                        size=self.size, stride=self.stride, n=len(self.trace),
+                        y=_matrix_text(self.y))
 
 
 # ---------------------------------------------------------------------------------------
@@ -412,6 +428,9 @@ class PoolBackwardExplorer(_ModeExplorer):
     ∂L/∂X notes how many windows have sent each cell a share, of all that cover it. The
     ties switch has no effect there (it is disabled), and the ties and overwrite sections,
     which are about max pooling, say so.
+
+    dy not given: the worked example's when it fits the output, else ones (the gradient of
+    L = the sum of every y_ij: each window sends back 1).
     """
 
     # what a stage shows at each window: the root's parts, or one section's
@@ -423,16 +442,17 @@ class PoolBackwardExplorer(_ModeExplorer):
         super().__init__(lang)
         worked = examples.worked_pool()
         x = worked["x"] if x is None else x
-        dy = worked["dy"] if dy is None else dy
         self.mode_buttons = _mode_buttons(mode, self.lang)
         self.size, self.stride = size, stride
         self._good = None  # (dy, x, ties, mode) of the last trace that worked
         self._comparisons = {}
         self._made = {}  # the parts of frames made for that trace (see _parts)
         self.x_editor = MatrixEditor(x, "x", self.say("editor.x_input"), low, high,
-                                     css_class="cnnviz-editor-x")
+                                     css_class="cnnviz-editor-x", lang=self.lang)
+        if dy is None:
+            dy = fitting(worked["dy"], output_shape(self.x_editor.shape, size, stride), 1)
         self.dy_editor = MatrixEditor(dy, "∂L/∂y", self.say("editor.dy_given"), -5, 5, label="dy",
-                                      css_class="cnnviz-editor-dy")
+                                      css_class="cnnviz-editor-dy", lang=self.lang)
         self.ties = widgets.ToggleButtons(options=_ties_options(self.lang), value=ties,
                                           description=self.say("pool.ties"),
                                           style={"button_width": "150px",
@@ -442,7 +462,7 @@ class PoolBackwardExplorer(_ModeExplorer):
         cells = [(r, c) for r in range(h) for c in range(w)]
         cell = tuple(cell)
         if cell not in cells:
-            raise ValueError(f"cell must be a (row, col) of X (0-based, X is {h}x{w}), got {cell}")
+            raise ValueError(self.say("pool.bad_cell", name="cell", h=h, w=w, cell=cell))
         self.cell_picker = widgets.ToggleButtons(
             options=[(f"x{views.subscript(views.cell_name('', r, c))}", (r, c)) for r, c in cells],
             value=cell, description=self.say("pool.meet_at"),
@@ -458,7 +478,7 @@ class PoolBackwardExplorer(_ModeExplorer):
         self.ties.disabled = mode == "average"  # average pooling has no ties to break
         self.editors = _wrap(self.dy_editor, self.x_editor)
         self.root = Section(self, [self.editors, self.mode_buttons, self.ties, self.cell_picker],
-                            [self.stage], f"{mode} pooling backward", "cnnviz-pool-backward")
+                            [self.stage], self._what(mode), "cnnviz-pool-backward")
         self.refresh()
 
     def _mode_moved(self, change):
@@ -677,33 +697,35 @@ class PoolBackwardExplorer(_ModeExplorer):
     # --- sections for the notebook ------------------------------------------------------
     def steps_view(self, step=None):
         """The step-by-step part alone: window, mask, local gradient, running ∂L/∂X."""
-        return self._section("steps", "cnnviz-pool-steps",
-                             "window by window: mask, local gradient, running ∂L/∂X", step=step)
+        return self._section("steps", "cnnviz-pool-steps", self.say("section.pool_steps"),
+                             step=step)
 
     def meeting(self, step=None):
         """Every window covering the picked cell and what it sends there."""
         return self._section("meeting", "cnnviz-pool-meeting-stage",
-                             "contributions meeting at one input", pick_cell=True, step=step)
+                             self.say("section.pool_meeting"), pick_cell=True, step=step)
 
     def ties_view(self, step=None):
         """The ties switch: at each window its mask, and below ∂L/∂X and Σ∂L/∂X against
         Σ∂L/∂Y for each policy. ``step``: the window to start at (0-based)."""
-        return self._section("ties", "cnnviz-pool-ties-stage", "ties: first, all, split",
+        return self._section("ties", "cnnviz-pool-ties-stage", self.say("section.pool_ties"),
                              step=step)
 
     def overwrite_bug(self, step=None):
         """``+=`` against ``=``, window by window."""
         return self._section("overwrite", "cnnviz-pool-overwrite-stage",
-                             "the overwrite bug (= instead of +=)", step=step)
+                             self.say("section.pool_overwrite"), step=step)
 
     def summary(self):
+        name = type(self).__name__
         if self.error or not self.trace:
-            return f"PoolBackwardExplorer: {self.error or 'no result yet'}"
+            return self.say("summary.error", name=name,
+                            error=self.error or self.say("summary.no_result_yet"))
         if self.mode == "average":
-            return (f"PoolBackwardExplorer (average): dL/dX = {_matrix_text(self.dx)}, "
-                    f"windows covering each cell = {_matrix_text(self.covers)}")
+            return self.say("summary.pool_backward_average", name=name,
+                            dx=_matrix_text(self.dx), covers=_matrix_text(self.covers))
         c = self.tie_comparison
-        return (f"PoolBackwardExplorer (ties: {self.policy}): dL/dX = {_matrix_text(self.dx)}, "
-                f"windows won = {_matrix_text(self.wins)}, "
-                f"sum dL/dX = {_number(c.sum_dx[self.policy])}, "
-                f"sum dL/dY = {_number(c.sum_dy)}")
+        return self.say("summary.pool_backward", name=name,
+                        policy=self.say(f"summary.ties_{self.policy}"), dx=_matrix_text(self.dx),
+                        wins=_matrix_text(self.wins), sum_dx=_number(c.sum_dx[self.policy]),
+                        sum_dy=_number(c.sum_dy))

@@ -145,7 +145,8 @@ class Stage(anywidget.AnyWidget):
     def _valid_step(self, proposal):
         step = proposal["value"]
         if self.frames and not 0 <= step < len(self.frames):
-            raise ValueError(f"step must be between 0 and {len(self.frames) - 1}, got {step}")
+            raise ValueError(say("explorer.step_range", self.lang, name="step",
+                                 last=len(self.frames) - 1, value=step))
         return step
 
     def show(self, frames, captions=None, error=""):
@@ -153,7 +154,8 @@ class Stage(anywidget.AnyWidget):
         frames = list(frames)
         captions = list(captions) if captions is not None else [""] * len(frames)
         if len(captions) != len(frames):
-            raise ValueError(f"{len(frames)} frames need {len(frames)} captions, got {len(captions)}")
+            raise ValueError(say("explorer.captions", self.lang, frames=len(frames),
+                                 captions=len(captions)))
         with self.hold_sync():
             if self.step >= len(frames):
                 self.step = max(len(frames) - 1, 0)

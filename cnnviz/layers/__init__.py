@@ -1,4 +1,5 @@
 """The layers' math in numpy: operations, plain loops, step traces, finite differences.
 
-Imports numpy only (nothing else of cnnviz outside this package).
+Imports numpy and, for the messages of its errors, the catalog of words (cnnviz.words, a
+pure-Python data module); nothing else of cnnviz outside this package.
 """

@@ -1,13 +1,17 @@
-"""Argument checking shared by the fast ops and the naive loops (numpy only).
+"""Argument checking shared by the fast ops and the naive loops (numpy and the catalog of
+words, a pure-Python data module).
 
 Nothing here computes a layer; it turns what a student passes in (ints, nested lists,
 scalars, pairs) into float64 arrays and validated (rows, cols) pairs, and raises a
-``ValueError`` / ``TypeError`` that names the shapes or values at fault.
+``ValueError`` / ``TypeError`` that names the shapes or values at fault, in the notebook's
+language (``cnnviz.words``, entries "args.*"; the checks that pass never call it).
 """
 import numbers
 from typing import NamedTuple
 
 import numpy as np
+
+from ..words import say
 
 TIE_POLICIES = ("first", "all", "split")
 
@@ -16,6 +20,21 @@ TIE_POLICIES = ("first", "all", "split")
 # float64 numbers are 256 MiB. Work beyond it is refused before anything is allocated.
 MAX_NUMBERS = 2**25
 
+# What callers of ``within_limit`` / ``output_shape`` name in words, and the catalog entry that
+# says it in the notebook's language; a Python name (x, w, dy) stays as it is.
+WHATS = {
+    "the padded input": "args.padded_input",
+    "the output": "args.output",
+    "the windows, one by one,": "args.windows",
+    "the matrix C": "args.matrix_c",
+    "kernel": "args.kernel",
+    "pooling window": "args.pooling_window",
+}
+
+
+def _in_words(what):
+    return say(WHATS[what]) if what in WHATS else what
+
 
 def as_array(value, name):
     """``value`` as a float64 array; a clear TypeError for anything non-numeric.
@@ -23,12 +42,11 @@ def as_array(value, name):
     float16 / float32 / integer input comes back as float64 (the operations compute in it).
     """
     if isinstance(value, np.ma.MaskedArray):
-        raise TypeError(f"{name} is a masked array: its mask would be ignored; pass "
-                        f"{name}.filled(value) with the value masked entries should take")
+        raise TypeError(say("args.masked", name=name, call=f"{name}.filled(value)"))
     try:
         arr = np.asarray(value)
     except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+        raise ValueError(say("args.ragged", name=name, error=err)) from None
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
@@ -37,14 +55,14 @@ def as_array(value, name):
         if arr.size and not bad:
             within_limit(arr.size, name)
             return arr.astype(np.float64)  # Python ints too big for int64, Fractions, ...
-        raise TypeError(
-            f"{name} must hold numbers only, got an entry {bad[0]!r} of type "
-            f"{type(bad[0]).__name__}" if bad else f"{name} must hold numbers"
-        )
+        if bad:
+            raise TypeError(say("args.not_numbers", name=name, entry=bad[0],
+                                kind=type(bad[0]).__name__))
+        raise TypeError(say("args.no_numbers", name=name))
     if np.iscomplexobj(arr):
-        raise TypeError(f"{name} must hold real numbers, got complex values")
+        raise TypeError(say("args.complex", name=name))
     if arr.dtype.kind not in "biuf":  # timedelta64 counts as a number for numpy
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+        raise TypeError(say("args.dtype", name=name, dtype=arr.dtype))
     within_limit(arr.size, name)
     return arr.astype(np.float64, copy=False)
 
@@ -61,12 +79,12 @@ def pair(value, name, minimum):
     elif isinstance(value, (tuple, list, np.ndarray)) and np.ndim(value) == 1:
         items = tuple(value)
     else:  # an iterator could be endless: only a pair that is there
-        raise TypeError(f"{name} must be an int or a (rows, cols) pair of ints, got {value!r}")
+        raise TypeError(say("args.not_pair", name=name, value=value))
     if len(items) != 2 or not all(_is_int(v) for v in items):
-        raise TypeError(f"{name} must be an int or a (rows, cols) pair of ints, got {value!r}")
+        raise TypeError(say("args.not_pair", name=name, value=value))
     items = tuple(int(v) for v in items)
     if min(items) < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+        raise ValueError(say("args.too_small", name=name, minimum=minimum, value=value))
     return items
 
 
@@ -77,15 +95,17 @@ def _is_int(value):
 def not_empty(arr, name):
     """``arr`` if no dimension is 0 (an empty batch, channel or kernel computes nothing)."""
     if 0 in arr.shape:
-        raise ValueError(f"{name} has shape {arr.shape}: every dimension must be at least 1")
+        raise ValueError(say("args.empty", name=name, shape=arr.shape))
     return arr
 
 
 def within_limit(count, what):
-    """Refuse work of more than MAX_NUMBERS numbers in one array, before allocating it."""
+    """Refuse work of more than MAX_NUMBERS numbers in one array, before allocating it.
+
+    ``what``: a Python name (x, w) or one of the phrases of ``WHATS``."""
     if count > MAX_NUMBERS:
-        raise ValueError(f"{what} would hold {count:,} numbers, more than the {MAX_NUMBERS:,} "
-                         f"(256 MiB) this package works with: use smaller inputs")
+        raise ValueError(say("args.too_many", what=_in_words(what), count=f"{count:,}",
+                             limit=f"{MAX_NUMBERS:,}", mib=MAX_NUMBERS * 8 // 2**20))
 
 
 def input_4d(x, name="x"):
@@ -95,7 +115,7 @@ def input_4d(x, name="x"):
         return x[None, None], True
     if x.ndim == 4:
         return x, False
-    raise ValueError(f"{name} must be 2-D (H, W) or 4-D (N, C, H, W), got shape {x.shape}")
+    raise ValueError(say("args.not_2d_4d", name=name, shape=x.shape))
 
 
 def kernel_4d(w, two_d):
@@ -104,19 +124,15 @@ def kernel_4d(w, two_d):
     want = 2 if two_d else 4
     if w.ndim != want:
         layout = "(KH, KW)" if two_d else "(F, C, KH, KW)"
-        raise ValueError(
-            f"w must be {want}-D {layout} to match a {want}-D x, got shape {w.shape}"
-        )
+        raise ValueError(say("args.kernel_dims", want=want, layout=layout, shape=w.shape))
     return w[None, None] if two_d else w
 
 
 def check_channels(x4, w4):
     """x (N, C, H, W) and w (F, C, KH, KW) must agree on C."""
     if x4.shape[1] != w4.shape[1]:
-        raise ValueError(
-            f"channel mismatch: x has C={x4.shape[1]} channels (shape {x4.shape}) but w expects "
-            f"C={w4.shape[1]} (shape {w4.shape})"
-        )
+        raise ValueError(say("args.channels", cx=x4.shape[1], x_shape=x4.shape, cw=w4.shape[1],
+                             w_shape=w4.shape))
 
 
 def window_span(kernel, dilation):
@@ -134,15 +150,16 @@ def zero_padded(x, padding):
 
 
 def output_shape(size, kernel, stride=(1, 1), padding=(0, 0), dilation=(1, 1), what="kernel"):
-    """(HO, WO) = (H + 2*padding - dilation*(K - 1) - 1) // stride + 1, checked."""
+    """(HO, WO) = (H + 2*padding - dilation*(K - 1) - 1) // stride + 1, checked.
+
+    ``what`` names the window in the message: "kernel" or "pooling window" (``WHATS``)."""
     span = window_span(kernel, dilation)
     padded = tuple(s + 2 * p for s, p in zip(size, padding))
     if span[0] > padded[0] or span[1] > padded[1]:
-        dil = "" if dilation == (1, 1) else f" with dilation {dilation}"
-        raise ValueError(
-            f"{what} {kernel[0]}x{kernel[1]}{dil} spans {span[0]}x{span[1]}, larger than the "
-            f"padded input {padded[0]}x{padded[1]} (input {size[0]}x{size[1]}, padding {padding})"
-        )
+        dil = "" if dilation == (1, 1) else say("args.with_dilation", dilation=dilation)
+        raise ValueError(say("args.too_large", what=_in_words(what), kh=kernel[0], kw=kernel[1],
+                             dilation=dil, sh=span[0], sw=span[1], ph=padded[0], pw=padded[1],
+                             h=size[0], w=size[1], padding=padding))
     return tuple((p - s) // st + 1 for p, s, st in zip(padded, span, stride))
 
 
@@ -158,31 +175,27 @@ def bias_4d(b, filters, out_hw, two_d):
             return b.reshape(1), False, shape
         if shape == tuple(out_hw):
             return b[None], True, shape
-        expected = f"a scalar (shared) or {tuple(out_hw)} (one per output position)"
+        expected = say("args.bias_2d", out=tuple(out_hw))
     else:
         if shape == (filters,) or (b.ndim == 0):
             return np.broadcast_to(b, (filters,)).copy(), False, shape
         if shape == (filters, *out_hw):
             return b, True, shape
-        expected = (
-            f"a scalar or ({filters},) (shared per output channel) or "
-            f"{(filters, *out_hw)} (one per output position)"
-        )
-    raise ValueError(f"b has shape {shape}, which fits neither bias mode: expected {expected}")
+        expected = say("args.bias_4d", filters=filters, full=(filters, *out_hw))
+    raise ValueError(say("args.bias_shape", shape=shape, expected=expected))
 
 
 def ties_policy(ties):
     if not isinstance(ties, str) or ties not in TIE_POLICIES:
-        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
+        raise ValueError(say("args.one_of", name="ties", choices=TIE_POLICIES, value=ties))
     return ties
 
 
 def gradient_like(dy, expected_shape, name="dy"):
     dy = as_array(dy, name)
     if dy.shape != tuple(expected_shape):
-        raise ValueError(
-            f"{name} has shape {dy.shape} but the layer's output y has shape {tuple(expected_shape)}"
-        )
+        raise ValueError(say("args.gradient_shape", name=name, shape=dy.shape,
+                             want=tuple(expected_shape)))
     return dy
 
 
@@ -233,15 +246,12 @@ def pool_arguments(x, size, stride, kind="max"):
     error at the first fault."""
     x = as_array(x, "x")
     if x.ndim not in (2, 4):
-        raise ValueError(f"x must be 2-D (H, W) or 4-D (N, C, H, W), got shape {x.shape}")
+        raise ValueError(say("args.not_2d_4d", name="x", shape=x.shape))
     not_empty(x, "x")
     if np.isnan(x).any():
         where = tuple(int(i) for i in np.argwhere(np.isnan(x))[0])
-        why = ("max pooling compares the values of a window, and NaN is neither larger nor "
-               "smaller than any number" if kind == "max" else
-               "the average of a window that holds NaN is NaN, and so would be its gradient's "
-               "check")
-        raise ValueError(f"x has NaN at index {where}: {why}")
+        why = say("args.nan_max" if kind == "max" else "args.nan_average")
+        raise ValueError(say("args.nan", where=where, why=why))
     size = pair(size, "size", 1)
     stride = pair(stride, "stride", 1)
     out_hw = output_shape(x.shape[-2:], size, stride, what="pooling window")

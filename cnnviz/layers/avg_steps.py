@@ -11,12 +11,14 @@ cell of the window gets the same share, dL/dy_ij / (KH * KW). In the derivation'
 mask M_k is no longer 0/1 but uniform, 1/(KH * KW) everywhere (1/4 for a 2x2 window).
 Overlapping windows still ADD their shares into dL/dX.
 
-Imports numpy and cnnviz's own numpy modules only.
+Imports numpy, cnnviz's own numpy modules and the catalog of words (a pure-Python data
+module: the messages, in the notebook's language).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..words import say
 from . import _args, ops
 from .steps import WindowStep, _positions, _read_only, _running, _so_far, _Windows
 
@@ -65,9 +67,7 @@ class AvgPoolBackwardStep(WindowStep):
 def _arguments(x, size, stride):
     a = _args.pool_arguments(x, size, stride, kind="average")
     if a.x.ndim != 2:
-        raise ValueError(
-            f"step-by-step traces are 2-D only (one image, one channel): x (H, W); got x with "
-            f"shape {np.shape(x)}")
+        raise ValueError(say("steps.two_d_only_x", shape=np.shape(x)))
     return a.x, a.size, a.stride, a.out_hw
 
 

@@ -1,4 +1,5 @@
-"""Check a backward pass by finite differences: the one shared helper (numpy only).
+"""Check a backward pass by finite differences: the one shared helper (numpy, and the catalog
+of words for its messages: a pure-Python data module).
 
 A backward pass claims dL/dx. Nudge one entry of x up and down by eps, watch L change, and
 the slope (L(x + eps) - L(x - eps)) / (2 eps) is that entry's derivative, up to O(eps^2).
@@ -18,6 +19,8 @@ True
 """
 import numpy as np
 
+from ..words import say
+
 __all__ = ["numerical_gradient", "relative_error", "check_gradient"]
 
 
@@ -32,7 +35,7 @@ def numerical_gradient(f, x, eps=1e-6):
     array([ 2., -4.,  6.])
     """
     if not eps > 0:
-        raise ValueError(f"eps must be > 0, got {eps!r}")
+        raise ValueError(say("gradcheck.eps", name="eps", value=eps))
     point = np.array(x, dtype=np.float64)  # a copy: nudging it leaves x alone
     grad = np.zeros(point.shape)
     for idx in np.ndindex(point.shape):
@@ -49,7 +52,7 @@ def numerical_gradient(f, x, eps=1e-6):
 def _scalar(value):
     value = np.asarray(value, dtype=np.float64)
     if value.size != 1:
-        raise ValueError(f"f must return a scalar loss, got an array of shape {value.shape}")
+        raise ValueError(say("gradcheck.not_scalar", shape=value.shape))
     return float(value.reshape(()))
 
 
@@ -72,7 +75,7 @@ def relative_error(a, b):
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"cannot compare gradients of shapes {a.shape} and {b.shape}")
+        raise ValueError(say("gradcheck.shapes", a=a.shape, b=b.shape))
     if a.size == 0:
         return 0.0
     scale = np.max(np.abs(a)) + np.max(np.abs(b))

@@ -13,10 +13,12 @@ deep-learning framework. No Python loop runs over output positions: the windows 
 backward scatter loops only over the KH*KW kernel taps.
 
 Inputs of any real dtype (int, float16, float32, ...) are computed and returned in float64.
-Bad input gets a ValueError or TypeError naming the argument; work of more than
-``_args.MAX_NUMBERS`` (2**25) numbers in one array is refused before anything is allocated.
+Bad input gets a ValueError or TypeError naming the argument, in the notebook's language; work
+of more than ``_args.MAX_NUMBERS`` (2**25) numbers in one array is refused before anything is
+allocated.
 
-This module imports numpy and nothing else of ours but the argument checks.
+This module imports numpy and nothing else of ours but the argument checks (which take their
+messages from the catalog of words, a pure-Python data module).
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view

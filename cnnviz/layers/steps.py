@@ -21,12 +21,14 @@ Only one image and one channel: x (H, W), w (KH, KW). The window positions are
     rows[m] = i*stride - padding + m*dilation,   cols[n] = j*stride - padding + n*dilation
     HO = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1   (WO likewise)
 
-Imports numpy and cnnviz's own numpy modules only.
+Imports numpy, cnnviz's own numpy modules and the catalog of words (a pure-Python data
+module: the messages, in the notebook's language).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..words import say
 from . import _args
 from . import ops
 
@@ -225,10 +227,7 @@ def _so_far(values, out_hw):
 
 
 def _two_d_only(x):
-    raise ValueError(
-        f"step-by-step traces are 2-D only (one image, one channel): x (H, W), w (KH, KW); "
-        f"got x with shape {np.shape(x)}"
-    )
+    raise ValueError(say("steps.two_d_only", shape=np.shape(x)))
 
 
 def _conv_arguments(x, w, b, stride, padding, dilation):

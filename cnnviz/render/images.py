@@ -28,27 +28,13 @@ import numpy as np
 from . import colour
 from ..words import say
 from .conv import STYLE, cell_name, format_number, panel
+from ..derivation.images import kernel_name
 
 __all__ = ["grey_grid", "diverging_grid", "kernel_grid", "image_panel", "feature_map_panel",
            "feature_maps_view", "shown_grids", "shown_values", "diverging_colour",
            "grey_colour", "kernel_name"]
 
 CELL_PX = 16  # one pixel of the image, drawn as a square this wide
-
-# The names of the classic kernels (``cnnviz.derivation.images.KERNELS``) and of the student's
-# (``cnnviz.explorers.images``), as the catalog says them.
-KERNEL_NAMES = {"vertical edge": "images.vertical_edge", "horizontal edge": "images.horizontal_edge",
-                "blur": "images.blur", "your kernel": "images.your_kernel"}
-
-
-def kernel_name(name, lang="en"):
-    """A kernel's name in ``lang``: the classic ones from the catalog, any other as given.
-
-    >>> kernel_name("vertical edge", "zh"), kernel_name("blur", "en"), kernel_name("mine", "zh")
-    ('竖直边缘', 'blur', 'mine')
-    """
-    return say(KERNEL_NAMES[name], lang) if name in KERNEL_NAMES else name
-
 
 def _level(t):
     """A colour channel 0..15 as one hex digit."""

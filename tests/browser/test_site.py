@@ -12,7 +12,9 @@ a file:// URL is blocked and recorded; then, for every page:
     the frame of its step;
 and the index page links every notebook, in order, under its title, and then the derivation
 page (notebooks/derivation.md), which shows no $ either; it links the Chinese edition's index
-(site/zh/index.html), which links every Chinese page, whose pages pass the same checks.
+(site/zh/index.html), which links every Chinese page, whose pages pass the same checks, and then
+the derivation's Chinese page (notebooks/zh/derivation.md -> site/zh/derivation.html), which opens
+under its Chinese heading and shows no $ either.
 """
 import html
 import importlib.util
@@ -30,6 +32,7 @@ PLAY_TIMEOUT = 8_000  # ms for a playing stage to move on (the fast speed steps 
 COMMITTED = sorted(p.stem for p in NOTEBOOKS.iterdir() if re.match(r"^\d\d_.+\.ipynb$", p.name))
 # The Chinese edition (notebooks/zh/ -> site/zh/, its own index linked from site/index.html).
 COMMITTED_ZH = sorted(p.stem for p in (NOTEBOOKS / "zh").glob("[0-9][0-9]_*.ipynb"))
+ZH_DERIVATION = NOTEBOOKS / "zh" / "derivation.md"  # its derivation page (site/zh/derivation.html)
 SCRATCH = ["01_scratch", "02_other"]
 
 
@@ -349,8 +352,8 @@ def test_index_links_every_notebook(browser, sites, which):
         check_page(browser, out / "derivation.html")
 
 
-def derivation_source():
-    return (NOTEBOOKS / site.DERIVATION).read_text(encoding="utf-8")
+def derivation_source(path=None):
+    return (path or NOTEBOOKS / site.DERIVATION).read_text(encoding="utf-8")
 
 
 def derivation_text(markdown):
@@ -407,6 +410,18 @@ def test_index_links_the_chinese_edition(browser, committed_site):
             assert page.locator("html").get_attribute("lang") == "zh-CN"
             page.go_back()
             page.wait_for_url((out / "zh" / "index.html").as_uri())
+        derivation = page.locator(".cnnviz-site-derivation a")
+        assert derivation.count() == 1 and derivation.get_attribute("href") == "derivation.html"
+        derivation.click()
+        page.wait_for_url((out / "zh" / "derivation.html").as_uri())
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        heading = page.locator(".jp-MarkdownOutput h1").first.inner_text().replace("¶", "").strip()
+        assert heading == derivation_text(derivation_source(ZH_DERIVATION)) and page.title() == heading
+        assert re.search(r"[\u4e00-\u9fff]", heading), heading
+        assert not page.evaluate(MARKDOWN_DOLLARS), "the Chinese derivation page shows $"
+        page.locator('a[href="../derivation.html"]').first.click()  # the English page
+        page.wait_for_url((out / "derivation.html").as_uri())
         assert not outside and not errors, (outside, errors)
     finally:
         context.close()
+    check_page(browser, out / "zh" / "derivation.html")

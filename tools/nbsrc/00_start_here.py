@@ -38,7 +38,7 @@
 #
 # 请按顺序阅读 01 → 04；05 和 06 以前四篇为基础。每个笔记本开头都会说明你将学到什么，结尾有小结和练习，练习会自动核对你的答案。如有标注“（英文）”的笔记本，表示它暂时只有英文版。
 #
-# 本系列所依据的推导原文（中文），连同英文译文与勘误：[derivation.md](../derivation.md)。
+# 本系列所依据的推导原文及其勘误：[derivation.md](derivation.md)。
 #
 # 英文版（English edition）从 [00_start_here.ipynb](../00_start_here.ipynb) 开始；`make lab` 打开英文版，`make lab-zh` 打开中文版，并把 JupyterLab 自己的菜单也切换成中文。
 

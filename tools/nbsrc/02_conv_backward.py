@@ -32,7 +32,7 @@
 # %% [markdown] lang="zh"
 # # 02 · 卷积层的反向传播
 #
-# > **推导原文**（第 2 节“卷积层反向传播”；完整的推导见 [derivation.md](../derivation.md)）
+# > **推导原文**（第 2 节“卷积层反向传播”；完整的推导见 [derivation.md](derivation.md)）
 # >
 # > 卷积层的反向传播需要计算关于输入特征图 X、卷积核 W 和偏置 b 的梯度,即 $\frac{\partial L}{\partial X}$ 、 $\frac{\partial L}{\partial W}$ 和 $\frac{\partial L}{\partial b}$ 。
 # >
@@ -427,7 +427,7 @@ explorer.gradient_check()
 hidden = cnnviz.learning.default_hidden()
 pairs = cnnviz.learning.make_pairs(hidden, count=3, x_shape=(5, 5), seed=0)
 x_first, y_first = pairs[0]
-print("X of the first pair:", x_first.astype(int), "Y = X ⋆ W*:", y_first, sep="\n")
+print("pairs[0]:  X =", x_first.astype(int), "Y = X ⋆ W* =", y_first, sep="\n")
 
 # %% [markdown]
 # One step by hand, from $W = 0$, with $\eta = 0.4$:
@@ -438,9 +438,9 @@ print("X of the first pair:", x_first.astype(int), "Y = X ⋆ W*:", y_first, sep
 # %%
 w_start = np.zeros((2, 2))
 loss_start, grad_start = cnnviz.learning.squared_error_loss(w_start, pairs)
-print("L at W = 0:", round(loss_start, 4))
-print("dL/dW at W = 0:", np.round(grad_start, 4), sep="\n")
-print("W after one step:", np.round(w_start - 0.4 * grad_start, 4), sep="\n")
+print("L(W = 0) =", round(loss_start, 4))
+print("∂L/∂W (W = 0) =", np.round(grad_start, 4), sep="\n")
+print("W − 0.4 · ∂L/∂W =", np.round(w_start - 0.4 * grad_start, 4), sep="\n")
 
 # %% [markdown]
 # Now seven steps. Each frame is one iteration: $W$ so far above the hidden $W^*$, and the loss so far on a logarithmic
@@ -471,7 +471,7 @@ cnnviz.LearnKernelExplorer(hidden, rate=0.4, steps=7)
 # </details>
 
 # %%
-print("2 / lambda_max =", round(cnnviz.learning.largest_stable_rate(pairs), 3))
+print("2 / λ_max =", round(cnnviz.learning.largest_stable_rate(pairs), 3))
 
 # %% [markdown]
 # ## Summary

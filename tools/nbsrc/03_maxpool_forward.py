@@ -42,7 +42,7 @@
 # %% [markdown] lang="zh"
 # # 03 · 最大池化层的前向传播
 #
-# > **推导原文**（第 3 节，池化层前向传播；推导全文见 [derivation.md](../derivation.md)）
+# > **推导原文**（第 3 节，池化层前向传播；推导全文见 [derivation.md](derivation.md)）
 # >
 # > 由于使用的是最大池化层, 池化核尺寸为 2×2 , 步长为1, 无填充, 因此池化层的前向传播可以通过滑动池化窗口的方式进行。
 # >
@@ -105,7 +105,7 @@ def bar_in_column(col):
     return picture
 
 for col in (1, 2, 3):
-    print(f"bar in column {col}:  Y =", maxpool2d_forward(bar_in_column(col), size=2, stride=2).tolist())
+    print(f"bar_in_column({col}) → Y =", maxpool2d_forward(bar_in_column(col), size=2, stride=2).tolist())
 
 # %% [markdown]
 # From column 1 to column 2, four of the sixteen inputs change and none of the four outputs does: the bar stays in the
@@ -124,8 +124,8 @@ for col in (1, 2, 3):
 # %%
 for shape, stride in [((3, 3), 1), ((6, 6), 1), ((6, 6), 2)]:
     rows, cols = cnnviz.output_size(shape, 2, stride=stride)
-    print(f"{shape[0]}×{shape[1]} input, 2×2 window, stride {stride}:  output {rows}×{cols}, "
-          f"{shape[0] * shape[1]} numbers -> {rows * cols}")
+    print(f"size=2, stride={stride}:  {shape[0]}×{shape[1]} → {rows}×{cols}   "
+          f"({shape[0] * shape[1]} → {rows * cols})")
 
 # %% [markdown]
 # The derivation's stride 1 on a 3×3 input gives four overlapping windows, small enough to follow by hand; the overlap

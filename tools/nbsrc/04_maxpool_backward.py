@@ -32,7 +32,7 @@
 # %% [markdown] lang="zh"
 # # 04 · 最大池化层的反向传播
 #
-# > **推导原文**（第 4 节“池化层反向传播”；完整的推导见 [derivation.md](../derivation.md)）
+# > **推导原文**（第 4 节“池化层反向传播”；完整的推导见 [derivation.md](derivation.md)）
 # >
 # > 池化层的反向传播计算可以通过使用**具有相同的池化窗口大小但将最大值位置标记为1、其他位置标记为0**的掩码矩阵来实现。
 # >
@@ -205,7 +205,7 @@ def loss(x):
     return np.sum(dY * maxpool2d_forward(x))
 
 error = cnnviz.gradcheck.check_gradient(loss, X, dX)
-print("relative error below 1e-7:", error < 1e-7)
+print("error < 1e-7:", error < 1e-7)
 
 # %% [markdown]
 # ## The classic bug: `=` instead of `+=`
@@ -248,10 +248,10 @@ explorer.overwrite_bug()
 
 # %%
 comparison = cnnviz.pitfalls.compare_overwrite(dY, X)
-print("right (+=):\n", comparison.correct)
-print("the bug (=):\n", comparison.overwritten)
-print("sum dL/dY =", comparison.sum_dy, "| sum dL/dX: right", comparison.sum_correct,
-      "| bug", comparison.sum_overwritten)
+print("∂L/∂X with += :\n", comparison.correct)
+print("∂L/∂X with =  :\n", comparison.overwritten)
+print("Σ ∂L/∂Y =", comparison.sum_dy, "| Σ ∂L/∂X with += :", comparison.sum_correct,
+      "| with = :", comparison.sum_overwritten)
 
 # %% [markdown]
 # Why does such a bug survive? With the most common setting, a 2×2 window with **stride 2**, the windows never overlap:
@@ -313,8 +313,8 @@ tied.ties_view(step=1)  # start at the window X'2, which holds the tie
 # %%
 eps = 2.0 ** -10  # a power of two: the arithmetic below is exact
 ties = cnnviz.pitfalls.compare_ties(dY, X_tie)
-print("change of L per unit shift:", (loss(X_tie + eps) - loss(X_tie)) / eps)
-print("sum dL/dY:", ties.sum_dy, "| sum dL/dX:", ties.sum_dx)
+print("(L(X + ε) − L(X)) / ε =", (loss(X_tie + eps) - loss(X_tie)) / eps)
+print("Σ ∂L/∂Y =", ties.sum_dy, "| Σ ∂L/∂X:", ties.sum_dx)
 
 # %% [markdown]
 # "first" and "split" pass; "all" sends $\partial L/\partial y_{12} = 2$ to both $x_{13}$ and $x_{22}$ and over-counts by 2.
@@ -333,11 +333,11 @@ def y12(x):
     return maxpool2d_forward(x)[0, 1]
 
 bump = np.zeros((3, 3))
-bump[1, 1] = eps  # x22 alone
-print("slope of y12 from the right:", (y12(X_tie + bump) - y12(X_tie)) / eps)
-print("slope of y12 from the left: ", (y12(X_tie) - y12(X_tie - bump)) / eps)
-print("slope of L from the right:  ", (loss(X_tie + bump) - loss(X_tie)) / eps)
-print("slope of L from the left:   ", (loss(X_tie) - loss(X_tie - bump)) / eps)
+bump[1, 1] = eps  # ε·e22: x22 alone
+print("(y12(X + ε·e22) − y12(X)) / ε =", (y12(X_tie + bump) - y12(X_tie)) / eps)
+print("(y12(X) − y12(X − ε·e22)) / ε =", (y12(X_tie) - y12(X_tie - bump)) / eps)
+print("(L(X + ε·e22) − L(X)) / ε     =", (loss(X_tie + bump) - loss(X_tie)) / eps)
+print("(L(X) − L(X − ε·e22)) / ε     =", (loss(X_tie) - loss(X_tie - bump)) / eps)
 
 # %% [markdown]
 # For $L$: from the right, $y_{11}$, $y_{12}$ and $y_{21}$ all follow $x_{22}$, so the slope is $1 + 2 + (-1) = 2$; from the
@@ -520,8 +520,8 @@ cnnviz.exercises.check_number(answer_2, maxpool2d_backward(dY, np.zeros((3, 3)),
 window = X[0:2, 0:2]                              # X'1: rows 1-2, columns 1-2 of X
 flat = np.argmax(window)                          # 3: the fourth entry, counted row by row
 row, col = np.unravel_index(flat, window.shape)   # (1, 1): second row, second column (0-based)
-print(window, "\nflat position:", flat, "-> (row, col) in the window:", (int(row), int(col)))
-print("with a tie, np.argmax([[5, 5], [1, 2]]) =", np.argmax([[5, 5], [1, 2]]), "(the first maximum)")
+print(window, "\nnp.argmax(window) =", flat, "\nnp.unravel_index(flat, window.shape) =", (int(row), int(col)))
+print("np.argmax([[5, 5], [1, 2]]) =", np.argmax([[5, 5], [1, 2]]))  # a tie: the first maximum wins
 
 # %% [markdown]
 # The window of output $(i, j)$ starts at row $i$, column $j$ of $X$ (0-based), so its maximum is at row

@@ -459,7 +459,7 @@ digits = load_digits()
 images = digits.images[:, None, :, :] / 16.0          # (N, 1, 8, 8), the NCHW layout
 x_train, x_test, y_train, y_test = train_test_split(
     images, digits.target, test_size=0.25, random_state=0, stratify=digits.target)
-print("training images:", x_train.shape, " test images:", x_test.shape)
+print("x_train.shape =", x_train.shape, "  x_test.shape =", x_test.shape)
 
 # %%
 plots.digits(x_train, y_train, count=10)
@@ -505,12 +505,12 @@ errors = tinycnn.gradient_errors(params0, rng.normal(size=(4, 1, 8, 8)), rng.int
 
 # %%
 EPOCHS = 8
-bar = widgets.IntProgress(value=0, min=0, max=EPOCHS, description="epoch")
+bar = widgets.IntProgress(value=0, min=0, max=EPOCHS)  # one step per epoch
 display(bar)
 
 def on_epoch(epoch, loss):
     bar.value = epoch
-    print(f"epoch {epoch}/{EPOCHS}: training loss {loss:.4f}")
+    print(f"{epoch}/{EPOCHS}:  L(x_train) = {loss:.4f}")
 
 params, history = tinycnn.train(params0, x_train, y_train, epochs=EPOCHS, batch_size=16,
                                 learning_rate=0.02, momentum=0.9, seed=0, on_epoch=on_epoch)
@@ -538,8 +538,8 @@ plots.loss_curve(history)
 
 # %%
 test_accuracy = tinycnn.accuracy(tinycnn.predict(params, x_test), y_test)
-print(f"test accuracy: {test_accuracy:.2f}")
-print("at least 0.90:", test_accuracy >= 0.90)
+print(f"test_accuracy = {test_accuracy:.2f}")
+print("test_accuracy >= 0.90:", test_accuracy >= 0.90)
 
 # %% [markdown]
 # About 97 images in 100, after a second or so of training, with a model of little more than a thousand numbers.
