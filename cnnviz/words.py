@@ -43,6 +43,7 @@ WORDS = {
                          "zh": "它是{what}，不是由数构成的数组"},
     "what.complex": {"en": "it holds complex numbers", "zh": "其中有复数"},
     "what.bools": {"en": "it holds True/False, not numbers", "zh": "其中是 True/False，不是数"},
+    "what.answer": {"en": "answer", "zh": "答案"},  # nested lists' rows: answer[1], 答案[1]
     "what.ragged": {"en": "it is {what} that is not a rectangular array of numbers ({error})",
                     "zh": "它是{what}，构不成规整的数值数组（{error}）"},
     # --- exercises: check_number / check_array / check_through -----------------------------
@@ -272,8 +273,6 @@ WORDS = {
     "editor.dy_given": {"en": "∂L/∂Y (given)", "zh": "∂L/∂Y（已知）"},
     "editor.wrong_shape": {"en": "{symbol}: expected a {rows}x{cols} matrix, got shape {shape}",
                            "zh": "{symbol}：应为 {rows}×{cols} 的矩阵，现在的形状是 {shape}"},
-    "editor.not_numbers": {"en": "{symbol}: expected a matrix of numbers, got {kind} ({error})",
-                           "zh": "{symbol}：应为由数构成的矩阵，现在是 {kind}（{error}）"},
     "editor.not_2d": {"en": "{symbol}: expected a non-empty 2-D matrix, got shape {shape}",
                       "zh": "{symbol}：应为非空的二维矩阵，现在的形状是 {shape}"},
     "editor.too_many": {"en": "{symbol}: the sliders edit at most {most}x{most} entries, got shape "

@@ -45,13 +45,9 @@ WORDS = {
     # --- chain.py -------------------------------------------------------------------------------
     "chain_math.target_shape": {"en": "{arg} has shape {shape} but the pool's output Z has shape {z_shape}",
                                 "zh": "{arg} 的形状是 {shape}，但池化层的输出 Z 的形状是 {z_shape}"},
-    "chain_math.dz_not_numbers": {"en": "dL/dZ: expected an array of numbers, got {kind} ({error})",
-                                  "zh": "dL/dZ：应当是由数构成的数组，实际是 {kind}（{error}）"},
     "chain_math.dz_shape": {"en": "dL/dZ has shape {shape} but the pool's output Z has shape {z_shape}",
                             "zh": "dL/dZ 的形状是 {shape}，但池化层的输出 Z 的形状是 {z_shape}"},
     # --- learning.py ----------------------------------------------------------------------------
-    "learning.not_numbers": {"en": "{name} must be a 2-D array of numbers: {error}",
-                             "zh": "{name} 必须是由数构成的二维数组：{error}"},
     "learning.not_2d": {"en": "{name} must be a non-empty 2-D array, got shape {shape}",
                         "zh": "{name} 必须是非空的二维数组，实际形状是 {shape}"},
     "learning.not_finite": {"en": "{name} must hold finite numbers, got {value} at [{r}, {c}]",

@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import examples
-from ..layers import gradcheck
+from ..layers import _args, gradcheck
 from ..layers import ops
 from ..words import say
 
@@ -168,10 +168,7 @@ def conv_pool_backward(x, w, b, dz, pool_size=2, pool_stride=1, stride=1, paddin
     True
     """
     x, w, b, y, z = _forward(x, w, b, pool_size, pool_stride, stride, padding)
-    try:
-        dz = np.asarray(dz, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(say("chain_math.dz_not_numbers", kind=type(dz).__name__, error=err)) from None
+    dz = _args.as_array(dz, "dL/dZ")
     if dz.shape != z.shape:
         raise ValueError(say("chain_math.dz_shape", shape=dz.shape, z_shape=z.shape))
     return _backward(x, w, b, y, z, dz, None, None, pool_size, pool_stride, stride, padding, ties)

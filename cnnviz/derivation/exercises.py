@@ -42,7 +42,7 @@ import threading
 import numpy as np
 
 from .. import i18n
-from ..layers import ops
+from ..layers import _args, ops
 from ..words import join, say
 
 __all__ = ["Verdict", "Hints", "Solution", "SOLUTIONS", "check_number", "check_array",
@@ -200,7 +200,8 @@ def _as_numbers(value):
             return None, say("what.bools")
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError) as err:
-        return None, say("what.ragged", what=_describe(value), error=err)
+        return None, say("what.ragged", what=_describe(value),
+                         error=_args.ragged_place(value, say("what.answer")) or err)
     return array, ""
 
 

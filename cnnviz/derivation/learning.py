@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..layers import ops
+from ..layers import _args, ops
 from . import matrix_form
 from ..words import say
 
@@ -53,10 +53,7 @@ def default_hidden():
 # ---------------------------------------------------------------------------------------
 def _matrix(value, name):
     """``value`` as a 2-D float array of finite numbers, or an error naming it."""
-    try:
-        array = np.array(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(say("learning.not_numbers", name=name, error=err)) from None
+    array = _args.as_array(value, name).copy()
     if array.ndim != 2 or 0 in array.shape:
         raise ValueError(say("learning.not_2d", name=name, shape=array.shape))
     if not np.all(np.isfinite(array)):

@@ -22,7 +22,7 @@ import numpy as np
 import traitlets
 
 from .. import i18n
-from ..layers import ops
+from ..layers import _args, ops
 from ..render.conv import cell_name, subscript
 from ..words import join, say
 from .stage import Stage, open_to_edit, static_page_parts, static_slider
@@ -165,11 +165,8 @@ MAX_SIDE = 12  # an editor shows at most 12x12 sliders (the strided explorer's l
 def _finite_matrix(values, symbol, lang=None):
     """``values`` as a 2-D float array of finite numbers, or a ValueError/TypeError naming it
     (in ``lang``)."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(say("editor.not_numbers", lang, symbol=symbol,
-                            kind=type(values).__name__, error=err)) from None
+    with i18n.using(i18n.resolve(lang)):
+        array = _args.as_array(values, symbol)
     if array.ndim != 2 or 0 in array.shape:
         raise ValueError(say("editor.not_2d", lang, symbol=symbol, shape=array.shape))
     if max(array.shape) > MAX_SIDE:

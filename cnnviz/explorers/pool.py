@@ -34,8 +34,9 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 
+from .. import i18n
 from ..derivation import examples, formulas, pitfalls
-from ..layers import avg_steps, ops, steps
+from ..layers import _args, avg_steps, ops, steps
 from ..render import colour
 from ..render import conv as views
 from ..render import pool as pool_views
@@ -338,12 +339,9 @@ class PoolWindowsExplorer(_PoolExplorer):
         self.refresh()
 
     def _numbers(self, value):
-        """``value`` as a float array, or a TypeError saying it is not numbers."""
-        try:
-            return np.array(value, dtype=float)
-        except (TypeError, ValueError) as err:
-            raise TypeError(self.say("editor.not_numbers", symbol="x", kind=type(value).__name__,
-                                     error=err)) from None
+        """``value`` as a float array, or a TypeError/ValueError saying why it is not numbers."""
+        with i18n.using(self.lang):
+            return _args.as_array(value, "x").copy()
 
     @property
     def size(self):

@@ -46,12 +46,13 @@ def as_array(value, name):
     try:
         arr = np.asarray(value)
     except ValueError as err:  # ragged nested lists
-        raise ValueError(say("args.ragged", name=name, error=err)) from None
+        raise ValueError(say("args.ragged", name=name, where=ragged_place(value, name) or err)) from None
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
-        # Name the first entry that is not a real number (None, "a", ...), not just entry 0.
-        bad = [v for v in arr.ravel().tolist() if not isinstance(v, numbers.Real)]
+        # Name the first entry that is not a real number (None, "a", ...), not just entry 0,
+        # as the student wrote it: numpy turns [[1, "a"]] into strings, "1" included.
+        bad = [v for v in _entries(value) if not isinstance(v, numbers.Real)]
         if arr.size and not bad:
             within_limit(arr.size, name)
             return arr.astype(np.float64)  # Python ints too big for int64, Fractions, ...
@@ -65,6 +66,45 @@ def as_array(value, name):
         raise TypeError(say("args.dtype", name=name, dtype=arr.dtype))
     within_limit(arr.size, name)
     return arr.astype(np.float64, copy=False)
+
+
+def _is_list(value):
+    return isinstance(value, (list, tuple)) or isinstance(value, np.ndarray) and value.ndim > 0
+
+
+def _entries(value):
+    """The entries of nested lists (or of an array), one by one, as they were given."""
+    if not _is_list(value):
+        yield value.item() if isinstance(value, np.ndarray) else value
+        return
+    for item in value:
+        yield from _entries(item)
+
+
+def ragged_place(value, name):
+    """Where nested lists ``value`` (called ``name``) stop being rectangular, in words
+    ("x[1] has length 2 but x[0] has length 3"), or "" if they are rectangular.
+
+    >>> from cnnviz.i18n import using
+    >>> with using("en"):
+    ...     ragged_place([[1, 2, 3], [4, 5]], "x"), ragged_place([[1, [2]], [3, 4]], "x")
+    ('x[1] has length 2 but x[0] has length 3', 'x[0][1] is a list but x[0][0] is a number')
+    """
+    level = [(name, value)]
+    while level:
+        lists = [(path, item) for path, item in level if _is_list(item)]
+        if not lists:
+            return ""
+        if len(lists) < len(level):
+            number = next(path for path, item in level if not _is_list(item))
+            return say("args.ragged_mixed", first=lists[0][0], other=number)
+        first_path, first = lists[0]
+        for path, item in lists[1:]:
+            if len(item) != len(first):
+                return say("args.ragged_lengths", first=path, n=len(item), other=first_path,
+                           m=len(first))
+        level = [(f"{path}[{i}]", entry) for path, item in lists for i, entry in enumerate(item)]
+    return ""
 
 
 def pair(value, name, minimum):
