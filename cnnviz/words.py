@@ -462,6 +462,8 @@ WORDS = {
                                      "got shape {shape}",
                                "zh": "{name} 必须是一幅图像 (H_in, W_in) 或一叠图像 (N, H_in, W_in)，"
                                      "现在的形状是 {shape}"},
+    "feature_maps.not_a_dict": {"en": "{name} must be a dict {{name: kernel}}, got {kind}",
+                                "zh": "{name} 必须是一个字典 {{名称: 卷积核}}，现在是 {kind}"},
     "feature_maps.not_finite": {"en": "{name} must hold finite numbers only (no NaN or infinity)",
                                 "zh": "{name} 中只能有有限数（不能有 NaN 或无穷大）"},
     "feature_maps.your_name": {"en": "{yours} is the name of the kernel on the sliders; rename yours",

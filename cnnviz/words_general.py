@@ -136,8 +136,6 @@ WORDS = {
     "general.outside": {"en": "{name}={value} is outside what the sliders allow: {name} must be "
                               "from {low} to {high}",
                         "zh": "{name}={value} 超出了滑块允许的范围：{name} 必须在 {low} 到 {high} 之间"},
-    "general.not_numbers": {"en": "{name} must be an array of numbers {what}: {error}",
-                            "zh": "{name} 必须是由数构成的数组 {what}：{error}"},
     "general.wrong_shape": {"en": "{name} has the wrong shape: expected {what}, got shape {shape}",
                             "zh": "{name} 的形状不对：应为{what}，现在的形状是 {shape}"},
     "general.a_matrix": {"en": "a matrix {dims}", "zh": "一个矩阵 {dims}"},

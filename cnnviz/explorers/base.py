@@ -165,8 +165,7 @@ MAX_SIDE = 12  # an editor shows at most 12x12 sliders (the strided explorer's l
 def _finite_matrix(values, symbol, lang=None):
     """``values`` as a 2-D float array of finite numbers, or a ValueError/TypeError naming it
     (in ``lang``)."""
-    with i18n.using(i18n.resolve(lang)):
-        array = _args.as_array(values, symbol)
+    array = numbers(values, symbol, lang)
     if array.ndim != 2 or 0 in array.shape:
         raise ValueError(say("editor.not_2d", lang, symbol=symbol, shape=array.shape))
     if max(array.shape) > MAX_SIDE:
@@ -176,6 +175,13 @@ def _finite_matrix(values, symbol, lang=None):
     if bad:
         raise ValueError(say("editor.not_finite", lang, symbol=symbol, entries=join(bad[:4], lang)))
     return array
+
+
+def numbers(value, name, lang=None):
+    """``value`` (any shape) as a new float array, or the layers' TypeError/ValueError naming
+    ``name`` and the entry or row at fault, in ``lang``."""
+    with i18n.using(i18n.resolve(lang)):
+        return _args.as_array(value, name).copy()
 
 
 def finite_result(name, symbol, values, lang=None):

@@ -34,7 +34,7 @@ from ..layers import steps
 from ..render import chain as chain_views
 from ..render import colour
 from ..render import conv as views
-from .base import Explorer, MatrixEditor, Section, SettingError, fitting, number_text, output_shape
+from .base import Explorer, MatrixEditor, Section, SettingError, fitting, number_text, numbers, output_shape
 from .stage import frame_html
 
 __all__ = ["ChainExplorer"]
@@ -69,7 +69,7 @@ class ChainExplorer(Explorer):
                                      css_class="cnnviz-editor-w", lang=self.lang)
         y_shape = output_shape(self.x_editor.shape, self.w_editor.shape)
         z_shape = None if y_shape is None else output_shape(y_shape, POOL_SIZE, POOL_STRIDE)
-        self.b = np.asarray(fitting(example["b"], y_shape, 0) if b is None else b, dtype=float)
+        self.b = numbers(fitting(example["b"], y_shape, 0) if b is None else b, "b", self.lang)
         if dz is None:
             dz = fitting(chain.conv_pool_loss(**example).dz, z_shape, 1)
         self.dz_editor = MatrixEditor(dz, "∂L/∂z", self.say("chain.dz_editor"), low, high,

@@ -21,7 +21,7 @@ from ..layers import gradcheck, steps
 from ..render import colour
 from ..render import conv as views
 from ..render.math import display_math
-from .base import (Explorer, FiniteFloatSlider, MatrixEditor, Section, finite_result, fitting,
+from .base import (Explorer, FiniteFloatSlider, MatrixEditor, Section, finite_result, fitting, numbers,
                    output_shape)
 from .stage import frame_html
 
@@ -61,7 +61,7 @@ class _ConvExplorer(Explorer):
         if b is None:
             b = fitting(seed["b"], output_shape(self.x_editor.shape, self.w_editor.shape), 0)
         out_shape = self._output_shape()
-        b = np.asarray(b, dtype=float)
+        b = numbers(b, "b", self.lang)
         # A 2-D b of the wrong shape is kept: the explorer shows, with the message saying so.
         if b.ndim not in (0, 2):
             raise ValueError(self.say("conv.bad_b", rows=out_shape[0], cols=out_shape[1],

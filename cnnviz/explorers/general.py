@@ -48,7 +48,7 @@ from ..render import conv as views
 from ..render import general as gviews
 from ..render.math import display_math
 from ..words import say
-from .base import Explorer, MatrixEditor, Section, SettingError, message_of, number_text
+from .base import Explorer, MatrixEditor, Section, SettingError, message_of, number_text, numbers
 from .stage import frame_html
 
 __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplorer",
@@ -121,10 +121,9 @@ def _array(values, name, ndim, what, lang="en"):
     """``values`` as a float array of ``ndim`` dimensions with finite entries; ``what`` says
     what it must be (in ``lang``)."""
     try:
-        array = np.array(values, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise _SettingTypeError(say("general.not_numbers", lang, name=name, what=what,
-                                    error=err)) from None
+        array = numbers(values, name, lang)
+    except (TypeError, ValueError) as err:  # the layers' words: the entry or the row at fault
+        raise _SettingTypeError(str(err)) from None
     if array.ndim != ndim or 0 in array.shape:
         raise SettingError(say("general.wrong_shape", lang, name=name, what=what,
                                shape=array.shape))
@@ -418,7 +417,7 @@ class MultiChannelExplorer(Explorer):
                                         w_shape=self._w.shape))
         if b is None:
             b = start["b"] if len(start["b"]) == self._w.shape[0] else np.zeros(self._w.shape[0])
-        b = np.array(b, dtype=float)
+        b = numbers(b, "b", lang)
         if b.shape not in ((), (self._w.shape[0],)):
             raise SettingError(self.say("general.bias_shape", f=self._w.shape[0], shape=b.shape))
         self._b = _array(np.broadcast_to(b, (self._w.shape[0],)), "b", 1, "(F,)", lang)

@@ -17,13 +17,15 @@ keep their names in ``maps`` ("your kernel" ...), the view says them in the lang
 >>> bool((ex.maps[-1].y == ex.image[1:, 1:]).all())
 True
 """
+import collections.abc
+
 import ipywidgets as widgets
 import numpy as np
 
 from ..derivation import images
 from ..render import images as image_views
 from ..words import join
-from .base import Explorer, MatrixEditor, Section, finite_result, number_text
+from .base import Explorer, MatrixEditor, Section, finite_result, number_text, numbers
 from .stage import frame_html
 
 __all__ = ["FeatureMapExplorer"]
@@ -45,7 +47,7 @@ class FeatureMapExplorer(Explorer):
 
     def __init__(self, image=None, w=None, kernels=None, low=-3, high=3, lang=None):
         super().__init__(lang)
-        stack = images.sample_image() if image is None else np.asarray(image, dtype=float)
+        stack = images.sample_image() if image is None else numbers(image, "image", self.lang)
         if stack.ndim == 2:
             stack = stack[None]
         if stack.ndim != 3 or 0 in stack.shape:
@@ -53,6 +55,9 @@ class FeatureMapExplorer(Explorer):
         if not np.isfinite(stack).all():
             raise ValueError(self.say("feature_maps.not_finite", name="image"))
         self.images = stack
+        if kernels is not None and not isinstance(kernels, collections.abc.Mapping):
+            raise TypeError(self.say("feature_maps.not_a_dict", name="kernels",
+                                     kind=type(kernels).__name__))
         self.kernels = dict(images.KERNELS if kernels is None else kernels)
         if YOURS in self.kernels:
             raise ValueError(self.say("feature_maps.your_name", yours=repr(YOURS)))

@@ -31,7 +31,7 @@ from ..layers import steps
 from ..render import colour
 from ..render import conv as views
 from ..render import matrix as mviews
-from .base import (Explorer, MatrixEditor, Section, SettingError, finite_result, fitting,
+from .base import (Explorer, MatrixEditor, Section, SettingError, finite_result, fitting, numbers,
                    output_shape)
 from .stage import frame_html
 
@@ -83,7 +83,7 @@ class MatrixFormExplorer(Explorer):
             out = output_shape(self.x_editor.shape, self.w_editor.shape)
             b = fitting(worked["b"], out, 0) if b is None else b
             dy = fitting(worked["dy"], out, 1) if dy is None else dy
-            self._b = np.array(b, dtype=float)
+            self._b = numbers(b, "b", self.lang)
             self.dy_editor = MatrixEditor(dy, "∂L/∂y", self.say("editor.dy_given"), low, high,
                                           label="∂L/∂y", css_class="cnnviz-editor-dy",
                                           css_name="dy", lang=self.lang)

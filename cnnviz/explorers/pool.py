@@ -34,15 +34,14 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 
-from .. import i18n
 from ..derivation import examples, formulas, pitfalls
-from ..layers import _args, avg_steps, ops, steps
+from ..layers import avg_steps, ops, steps
 from ..render import colour
 from ..render import conv as views
 from ..render import pool as pool_views
 from ..render.math import display_math
 from ..words import join, say
-from .base import Explorer, MatrixEditor, Section, SettingError, fitting, number_text, output_shape
+from .base import Explorer, MatrixEditor, Section, SettingError, fitting, number_text, numbers, output_shape
 from .stage import frame_html
 
 # A formula as MathML, kept for the values seen lately: dragging a slider back and forth
@@ -340,8 +339,7 @@ class PoolWindowsExplorer(_PoolExplorer):
 
     def _numbers(self, value):
         """``value`` as a float array, or a TypeError/ValueError saying why it is not numbers."""
-        with i18n.using(self.lang):
-            return _args.as_array(value, "x").copy()
+        return numbers(value, "x", self.lang)
 
     @property
     def size(self):
