@@ -544,3 +544,18 @@ def test_the_stage_speaks_its_explorer_s_language_also_with_no_kernel():
     old = stage_module.static_stage_html({"frames": ["<p>1</p>"], "captions": [""]})
     assert json.loads(re.search(r'data-cnnviz-stage-data="\w+">(.*?)</script>', old, re.S)
                       .group(1))["labels"]["play"] == "▶ play"  # a state with no lang: English
+
+
+@pytest.mark.parametrize("make, name", [
+    (ConvForwardExplorer, "x"), (ConvForwardExplorer, "w"), (ConvBackwardExplorer, "dy"),
+    (cnnviz.MatrixFormExplorer, "dy"), (cnnviz.ChainExplorer, "dz"),
+])
+def test_a_matrix_set_from_code_moves_the_sliders_and_a_bad_one_moves_nothing(make, name):
+    ex = make()
+    before = getattr(ex, name)
+    new = before + 1
+    setattr(ex, name, new)
+    assert np.array_equal(getattr(ex, name), new) and ex.error == ""
+    with pytest.raises(ValueError, match=r"expected a \d+x\d+ matrix"):
+        setattr(ex, name, np.ones((5, 5)))
+    assert np.array_equal(getattr(ex, name), new)

@@ -27,7 +27,7 @@ from ..render.conv import cell_name, subscript
 from ..words import join, say
 from .stage import Stage, open_to_edit, static_page_parts, static_slider
 
-__all__ = ["MatrixEditor", "Explorer", "Section", "FiniteFloatSlider", "SettingError"]
+__all__ = ["MatrixEditor", "Explorer", "Section", "FiniteFloatSlider", "SettingError", "edited"]
 
 
 class SettingError(ValueError):
@@ -175,6 +175,19 @@ def _finite_matrix(values, symbol, lang=None):
     if bad:
         raise ValueError(say("editor.not_finite", lang, symbol=symbol, entries=join(bad[:4], lang)))
     return array
+
+
+def edited(editor):
+    """An explorer's property for the matrix on its MatrixEditor attribute ``editor``: reading
+    gives the sliders' numbers; setting moves them all, every entry checked first (a
+    ValueError moves nothing), and refreshes once. ``x = edited("x_editor")``."""
+    def get(explorer):
+        return getattr(explorer, editor).value
+
+    def put(explorer, values):
+        getattr(explorer, editor).value = values
+
+    return property(get, put, doc=f"The numbers on the sliders of ``{editor}`` (settable).")
 
 
 def numbers(value, name, lang=None):

@@ -34,7 +34,8 @@ from ..layers import steps
 from ..render import chain as chain_views
 from ..render import colour
 from ..render import conv as views
-from .base import Explorer, MatrixEditor, Section, SettingError, fitting, number_text, numbers, output_shape
+from .base import (Explorer, MatrixEditor, Section, SettingError, edited, fitting, number_text,
+                   numbers, output_shape)
 from .stage import frame_html
 
 __all__ = ["ChainExplorer"]
@@ -89,29 +90,9 @@ class ChainExplorer(Explorer):
                             layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"))
 
     # --- state --------------------------------------------------------------------------
-    @property
-    def x(self):
-        return self.x_editor.value
-
-    @x.setter
-    def x(self, values):
-        self.x_editor.value = values  # every entry checked first: a ValueError moves nothing
-
-    @property
-    def w(self):
-        return self.w_editor.value
-
-    @w.setter
-    def w(self, values):
-        self.w_editor.value = values
-
-    @property
-    def dz(self):
-        return self.dz_editor.value
-
-    @dz.setter
-    def dz(self, values):
-        self.dz_editor.value = values
+    x = edited("x_editor")
+    w = edited("w_editor")
+    dz = edited("dz_editor")
 
     @property
     def shared(self):

@@ -21,8 +21,8 @@ from ..layers import gradcheck, steps
 from ..render import colour
 from ..render import conv as views
 from ..render.math import display_math
-from .base import (Explorer, FiniteFloatSlider, MatrixEditor, Section, finite_result, fitting, numbers,
-                   output_shape)
+from .base import (Explorer, FiniteFloatSlider, MatrixEditor, Section, edited, finite_result,
+                   fitting, numbers, output_shape)
 from .stage import frame_html
 
 __all__ = ["ConvForwardExplorer", "ConvBackwardExplorer"]
@@ -94,13 +94,8 @@ class _ConvExplorer(Explorer):
         layer's message)."""
         return tuple(max(n - k + 1, 1) for n, k in zip(self.x_editor.shape, self.w_editor.shape))
 
-    @property
-    def x(self):
-        return self.x_editor.value
-
-    @property
-    def w(self):
-        return self.w_editor.value
+    x = edited("x_editor")
+    w = edited("w_editor")
 
     @property
     def b(self):
@@ -261,9 +256,7 @@ class ConvBackwardExplorer(_ConvExplorer):
             controls.append(widgets.HTML(f"<div style='font-size:1.05em'>{note}</div>"))
         return Section(self, controls, [stage], what, "cnnviz-conv-backward")
 
-    @property
-    def dy(self):
-        return self.dy_editor.value
+    dy = edited("dy_editor")
 
     def _recompute(self):
         trace = steps.conv_backward_steps(self.dy, self.x, self.w, self.b)

@@ -48,7 +48,8 @@ from ..render import conv as views
 from ..render import general as gviews
 from ..render.math import display_math
 from ..words import say
-from .base import Explorer, MatrixEditor, Section, SettingError, message_of, number_text, numbers
+from .base import (Explorer, MatrixEditor, Section, SettingError, edited, message_of, number_text,
+                   numbers)
 from .stage import frame_html
 
 __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplorer",
@@ -736,13 +737,8 @@ class StridedBackwardExplorer(Explorer):
         self._x = values
         self.refresh()
 
-    @property
-    def w(self):
-        return self.w_editor.value
-
-    @property
-    def dy(self):
-        return self.dy_editor.value
+    w = edited("w_editor")
+    dy = edited("dy_editor")
 
     @property
     def stride(self):

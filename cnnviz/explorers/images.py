@@ -25,7 +25,7 @@ import numpy as np
 from ..derivation import images
 from ..render import images as image_views
 from ..words import join
-from .base import Explorer, MatrixEditor, Section, finite_result, number_text, numbers
+from .base import Explorer, MatrixEditor, Section, edited, finite_result, number_text, numbers
 from .stage import frame_html
 
 __all__ = ["FeatureMapExplorer"]
@@ -88,13 +88,7 @@ class FeatureMapExplorer(Explorer):
         """The image shown (H_in, W_in)."""
         return self.images[0 if self.index is None else self.index.value]
 
-    @property
-    def w(self):
-        return self.w_editor.value
-
-    @w.setter
-    def w(self, values):
-        self.w_editor.value = values  # every entry checked first: a ValueError moves nothing
+    w = edited("w_editor")
 
     # --- explorer -----------------------------------------------------------------------
     def _maps(self):

@@ -31,8 +31,8 @@ from ..layers import steps
 from ..render import colour
 from ..render import conv as views
 from ..render import matrix as mviews
-from .base import (Explorer, MatrixEditor, Section, SettingError, finite_result, fitting, numbers,
-                   output_shape)
+from .base import (Explorer, MatrixEditor, Section, SettingError, edited, finite_result, fitting,
+                   numbers, output_shape)
 from .stage import frame_html
 
 __all__ = ["MatrixFormExplorer"]
@@ -105,17 +105,9 @@ class MatrixFormExplorer(Explorer):
         self.refresh()
 
     # --- state --------------------------------------------------------------------------
-    @property
-    def x(self):
-        return self.x_editor.value
-
-    @property
-    def w(self):
-        return self.w_editor.value
-
-    @property
-    def dy(self):
-        return self.dy_editor.value
+    x = edited("x_editor")
+    w = edited("w_editor")
+    dy = edited("dy_editor")
 
     @property
     def b_given(self):

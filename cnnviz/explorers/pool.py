@@ -41,7 +41,8 @@ from ..render import conv as views
 from ..render import pool as pool_views
 from ..render.math import display_math
 from ..words import join, say
-from .base import Explorer, MatrixEditor, Section, SettingError, fitting, number_text, numbers, output_shape
+from .base import (Explorer, MatrixEditor, Section, SettingError, edited, fitting, number_text,
+                   numbers, output_shape)
 from .stage import frame_html
 
 # A formula as MathML, kept for the values seen lately: dragging a slider back and forth
@@ -216,13 +217,7 @@ class PoolForwardExplorer(_ModeExplorer):
                             self._what(mode), "cnnviz-pool-forward")
         self.refresh()
 
-    @property
-    def x(self):
-        return self.x_editor.value
-
-    @x.setter
-    def x(self, values):
-        self.x_editor.value = values  # every entry checked first: a ValueError moves nothing
+    x = edited("x_editor")
 
     @property
     def y(self):
@@ -495,21 +490,8 @@ class PoolBackwardExplorer(_ModeExplorer):
         return Section(self, controls, [stage], what, "cnnviz-pool-backward")
 
     # --- state --------------------------------------------------------------------------
-    @property
-    def x(self):
-        return self.x_editor.value
-
-    @x.setter
-    def x(self, values):
-        self.x_editor.value = values  # every entry checked first: a ValueError moves nothing
-
-    @property
-    def dy(self):
-        return self.dy_editor.value
-
-    @dy.setter
-    def dy(self, values):
-        self.dy_editor.value = values
+    x = edited("x_editor")
+    dy = edited("dy_editor")
 
     @property
     def policy(self):
