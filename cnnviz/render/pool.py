@@ -483,11 +483,18 @@ def pool_dx_panels(trace, upto, shape, won=None, scale=None, lang="en"):
                 "<br>" + " ".join(window_name(k) for k in ks) if ks else "")
     running = matrix_table(step.dX, "∂L/∂x", classes={cell: "cv-new" for cell in chosen},
                            marks={cell: "+" for cell in chosen}, notes=notes, scale=scale)
+    return _adds_row(step, added, running, "pool.window_zero_outside", "pool.running_caption",
+                     lang)
+
+
+def _adds_row(step, added, running, added_caption, running_caption, lang):
+    """What step k adds into ∂L/∂X beside the running ∂L/∂X, with their captions (catalog ids:
+    max and average pooling say what is added differently)."""
     k = window_name(step.k)
     return _row(
         _wide(panel(say("pool.adds_at", lang, k=step.k, sub=subscript(step.k), window=k), added,
-                    say("pool.window_zero_outside", lang, window=k))),
-        _wide(panel(say("pool.running_dx", lang), running, say("pool.running_caption", lang))),
+                    say(added_caption, lang, window=k))),
+        _wide(panel(say("pool.running_dx", lang), running, say(running_caption, lang))),
     )
 
 
@@ -741,12 +748,8 @@ def average_dx_panels(trace, upto, shape, scale=None, lang="en"):
              for r in range(shape[0]) for c in range(shape[1])}
     running = matrix_table(step.dX, "∂L/∂x", classes={cell: "cv-new" for cell in window},
                            marks={cell: "+" for cell in window}, notes=notes, scale=scale)
-    k = window_name(step.k)
-    return _row(
-        _wide(panel(say("pool.adds_at", lang, k=step.k, sub=subscript(step.k), window=k), added,
-                    say("pool.avg_window_share", lang, window=k))),
-        _wide(panel(say("pool.running_dx", lang), running, say("pool.avg_running_caption", lang))),
-    )
+    return _adds_row(step, added, running, "pool.avg_window_share", "pool.avg_running_caption",
+                     lang)
 
 
 def average_meeting_panels(trace, cell, lang="en"):
