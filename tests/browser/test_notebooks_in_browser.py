@@ -144,9 +144,14 @@ def test_notebook_shows_its_explorers_before_anything_runs(name, page, lab):
     saved = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     stages = [{**m["state"], "frames": unpack_frames(m["state"]["frames"])} for m in saved.values()
               if "cnnviz-stage-widget" in m["state"].get("_dom_classes", [])]
+    # The saved widgets draw after the cells are in the page (anywidget loads its module first):
+    # wait for a stage that steps, then for every stage.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.jp-NotebookPanel .cnnviz-stage-scrub')]
+            .some(scrub => Number(scrub.max) >= 1)""", timeout=TIMEOUT_S * 1000, polling=200)
+    ui.wait_stages()
     first = stepping_stage(page.locator(".jp-NotebookPanel"))
     assert first is not None and stages, f"{name}: no saved explorer is shown"
-    ui.wait_stages()
     assert all("*" not in p for p in ui.prompts())  # nothing runs
     ui.show(first)
 
