@@ -16,7 +16,7 @@ observer writes an HTML widget. Printed, not judged:
     * scrub -> painted: from an ``input`` event on the scrubber to the same point;
     * button -> painted: from the click on "step ▶" (its ``event.timeStamp``) to the same point.
 (b) slider -> stage: an arrow key on a focused slider handle (``event.timeStamp``) to the first
-    DOM change inside the stage (a MutationObserver), the next key pressed once the kernel is
+    DOM change inside the stepping stage of (a) (a MutationObserver), the next key pressed once the kernel is
     idle and the page quiet; the same for the bare IntSlider -> HTML pair in the cell after it,
     pressed in turn with the explorer's, so both see the same page and the same minutes. The
     ratio is explorer median / bare median.
@@ -188,10 +188,11 @@ def slider_to_first_change(page, root, target, slider, n, right_first, timeout_s
     return first - key
 
 
-def slider_latency(ui, cell, bare_cell, slider, presses):
-    """(b): the explorer's slider -> first stage change, and the bare pair's, pressed in turn."""
+def slider_latency(ui, cell, stage, bare_cell, slider, presses):
+    """(b): the explorer's slider -> first change of its stepping ``stage`` (a one-frame stage
+    before it, such as the multichannel explorer's shapes, may not depend on the slider), and
+    the bare pair's, pressed in turn."""
     page = ui.page
-    stage = cell.locator(".cnnviz-stage").first
     view = bare_cell.locator(".bench-bare-view").first
     right = {}
     for name, root in (("explorer", cell), ("bare", bare_cell)):
@@ -248,7 +249,8 @@ def main(argv=None):
                     try:
                         ui.show(stage)
                         result = stepping(ui, traffic, stage, args.presses)
-                        result["slider"] = slider_latency(ui, cell, bare, slider, args.presses)
+                        result["slider"] = slider_latency(ui, cell, stage, bare, slider,
+                                                          args.presses)
                     except Exception as err:  # a number we could not take is reported, not fatal
                         result = {"error": f"{type(err).__name__}: {err}"[:400]}
                     results[name] = result
