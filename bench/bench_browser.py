@@ -16,10 +16,10 @@ observer writes an HTML widget. Printed, not judged:
     * scrub -> painted: from an ``input`` event on the scrubber to the same point;
     * button -> painted: from the click on "step ▶" (its ``event.timeStamp``) to the same point.
 (b) slider -> stage: an arrow key on a focused slider handle (``event.timeStamp``) to the first
-    DOM change inside the stepping stage of (a) (a MutationObserver), the next key pressed once the kernel is
-    idle and the page quiet; the same for the bare IntSlider -> HTML pair in the cell after it,
-    pressed in turn with the explorer's, so both see the same page and the same minutes. The
-    ratio is explorer median / bare median.
+    DOM change inside the stepping stage of (a) (a MutationObserver), the next key pressed once
+    the kernel is idle and the page quiet; the same for the bare IntSlider -> HTML pair in the
+    cell after it, pressed in turn with the explorer's, so both see the same page and the same
+    minutes. The ratio is explorer median / bare median.
 
 ``main()`` prints a table and returns the numbers as a dict.
 """
