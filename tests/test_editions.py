@@ -3,12 +3,14 @@ the English code, its prose Chinese, up to date, tested by nbval like the Englis
 by `make lab-zh` with JupyterLab's own menus in Chinese, and part of `make site` (site/zh/).
 """
 import importlib.metadata
+import io
 import importlib.util
 import json
 import re
 import shutil
 import subprocess
 import sys
+import tokenize
 import tomllib
 from pathlib import Path
 
@@ -130,6 +132,29 @@ def test_zh_markdown_cells_are_chinese(path):
     source = builder.SOURCES / f"{path.stem}.py"
     twins = [c for c in builder.read_cells(source) if c.metadata.get("lang") == "zh"]
     assert twins and all(is_chinese(c.source) for c in twins)
+
+
+def _python_names(source):
+    """The names a cell's code uses (not the words inside its strings or comments)."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return {token.string for token in tokens if token.type == tokenize.NAME}
+
+
+@pytest.mark.parametrize("path", ZH, ids=[p.stem for p in ZH])
+def test_what_a_zh_cell_prints_has_no_english_but_its_own_names(path):
+    """The code is shared, so what it prints is too: labels are math and the cell's own Python
+    names (``L(W = 0) =``, ``test_accuracy =``, ``np.argmax(window) =``), never English words.
+    A printed listing of source code (05 prints ``tinycnn.backward``) is code."""
+    from zh_words import english_words
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        names = _python_names(cell.source) if cell.cell_type == "code" else set()
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else ""
+            if text.lstrip().startswith("def "):
+                continue
+            words = [w for w in english_words(text) if w not in names]
+            assert words == [], f"{path.name}, cell {index} prints {words}: {text[:200]!r}"
 
 
 def test_zh_notebooks_are_up_to_date_with_their_sources():

@@ -124,8 +124,8 @@ for col in (1, 2, 3):
 # %%
 for shape, stride in [((3, 3), 1), ((6, 6), 1), ((6, 6), 2)]:
     rows, cols = cnnviz.output_size(shape, 2, stride=stride)
-    print(f"size=2, stride={stride}:  {shape[0]}×{shape[1]} → {rows}×{cols}   "
-          f"({shape[0] * shape[1]} → {rows * cols})")
+    print(f"output_size({shape}, 2, stride={stride}) = {(rows, cols)}:   "
+          f"{shape[0] * shape[1]} → {rows * cols}")
 
 # %% [markdown]
 # The derivation's stride 1 on a 3×3 input gives four overlapping windows, small enough to follow by hand; the overlap

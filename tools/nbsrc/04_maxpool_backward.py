@@ -248,10 +248,10 @@ explorer.overwrite_bug()
 
 # %%
 comparison = cnnviz.pitfalls.compare_overwrite(dY, X)
-print("∂L/∂X with += :\n", comparison.correct)
-print("∂L/∂X with =  :\n", comparison.overwritten)
-print("Σ ∂L/∂Y =", comparison.sum_dy, "| Σ ∂L/∂X with += :", comparison.sum_correct,
-      "| with = :", comparison.sum_overwritten)
+print("∂L/∂X (+=) =\n", comparison.correct)
+print("∂L/∂X (=) =\n", comparison.overwritten)
+print("Σ ∂L/∂Y =", comparison.sum_dy, "| Σ ∂L/∂X (+=) =", comparison.sum_correct,
+      "| Σ ∂L/∂X (=) =", comparison.sum_overwritten)
 
 # %% [markdown]
 # Why does such a bug survive? With the most common setting, a 2×2 window with **stride 2**, the windows never overlap:
