@@ -197,15 +197,18 @@ def numbers(value, name, lang=None):
         return _args.as_array(value, name).copy()
 
 
-def finite_result(name, symbol, values, lang=None):
+def finite_result(name, symbol, values, lang=None, message="explorer.overflow"):
     """``values`` unchanged if every entry is a finite number; else a SettingError (in ``lang``)
-    naming the result and its first entry that overflowed (±inf, or NaN from inf − inf)."""
+    naming the result and its first entry that overflowed (±inf, or NaN from inf − inf).
+
+    ``message``: the catalog entry that says it; its fields are ``name``, ``entry`` (the
+    entry's name, e.g. y11, from ``symbol``), ``where`` (its index, a list) and ``value``."""
     values = np.asarray(values, dtype=float)
     bad = np.argwhere(~np.isfinite(values))
     if len(bad):
-        where = tuple(bad[0])
+        where = tuple(int(i) for i in bad[0])
         entry = cell_name(symbol, *where) if values.ndim == 2 else symbol
-        raise SettingError(say("explorer.overflow", lang, name=name, entry=entry,
+        raise SettingError(say(message, lang, name=name, entry=entry, where=list(where),
                                value=number_text(values[where])))
     return values
 

@@ -34,8 +34,8 @@ from ..layers import steps
 from ..render import chain as chain_views
 from ..render import colour
 from ..render import conv as views
-from .base import (Explorer, MatrixEditor, Section, SettingError, edited, fitting, number_text,
-                   numbers, output_shape)
+from .base import (Explorer, MatrixEditor, Section, edited, finite_result, fitting,
+                   number_text, numbers, output_shape)
 from .stage import frame_html
 
 __all__ = ["ChainExplorer"]
@@ -129,10 +129,7 @@ class ChainExplorer(Explorer):
         record = chain.conv_pool_backward(x, w, b, dz, POOL_SIZE, POOL_STRIDE)
         for name, value in (("Y", record.y), ("∂L/∂Y", record.dy), ("∂L/∂X", record.dx),
                             ("∂L/∂W", record.dw), ("∂L/∂b", record.db)):
-            value = np.asarray(value)
-            if not np.isfinite(value).all():
-                raise SettingError(self.say("chain.too_large", name=name,
-                                            value=number_text(value[~np.isfinite(value)][0])))
+            finite_result(name, name, value, self.lang, message="chain.too_large")
         pool_trace = steps.pool_backward_steps(record.dz, record.y, POOL_SIZE, POOL_STRIDE)
         conv_trace = steps.conv_backward_steps(record.dy, record.x, record.w, record.b)
         self.record, self.pool_trace, self.conv_trace = record, pool_trace, conv_trace

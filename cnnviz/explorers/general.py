@@ -48,8 +48,8 @@ from ..render import conv as views
 from ..render import general as gviews
 from ..render.math import display_math
 from ..words import say
-from .base import (Explorer, MatrixEditor, Section, SettingError, edited, message_of, number_text,
-                   numbers)
+from .base import (Explorer, MatrixEditor, Section, SettingError, edited, finite_result, message_of,
+                   number_text, numbers)
 from .stage import frame_html
 
 __all__ = ["OutputSizeExplorer", "MultiChannelExplorer", "StridedBackwardExplorer",
@@ -144,11 +144,7 @@ def _no_more_than(name, shape, labels, limits, lang="en"):
 
 def _finite_result(name, values, lang="en"):
     """A ValueError if a result overflowed to NaN or infinity (never shown as a number)."""
-    values = np.asarray(values, dtype=float)
-    if not np.all(np.isfinite(values)):
-        where = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
-        raise SettingError(say("general.overflow", lang, name=name, where=list(where),
-                               value=number_text(values[where])))
+    finite_result(name, name, values, lang, message="general.overflow")
 
 
 def _window_fits(size, kernel, stride, padding, dilation=1, lang="en"):

@@ -41,8 +41,8 @@ from ..render import conv as views
 from ..render import pool as pool_views
 from ..render.math import display_math
 from ..words import join, say
-from .base import (Explorer, MatrixEditor, Section, SettingError, edited, fitting, number_text,
-                   numbers, output_shape)
+from .base import (Explorer, MatrixEditor, Section, SettingError, edited, finite_result, fitting,
+                   number_text, numbers, output_shape)
 from .stage import frame_html
 
 # A formula as MathML, kept for the values seen lately: dragging a slider back and forth
@@ -129,10 +129,7 @@ def _finite(values, symbol, lang="en"):
 def _check_results(lang="en", **arrays):
     """A ValueError if a result overflows (±inf, or NaN from inf − inf): values too large."""
     for name, value in arrays.items():
-        value = np.asarray(value, dtype=float)
-        if not np.isfinite(value).all():
-            shown = number_text(value[~np.isfinite(value)][0])
-            raise SettingError(say("pool.too_large", lang, name=name, value=shown))
+        finite_result(name, name, value, lang, message="pool.too_large")
 
 
 def _window_captions(trace, lang="en"):
@@ -395,7 +392,7 @@ class PoolWindowsExplorer(_PoolExplorer):
         if self.error or not self.trace:
             return self.say("summary.error_setting", name=name, setting=setting,
                             error=self.error or self.say("summary.no_output_yet"))
-        (h, w), (ho, wo) = self._x.shape, self.out_shape
+        (ho, wo), h = self.out_shape, self._x.shape[0]
         return self.say("summary.pool_windows", name=name, setting=setting, ho=ho, wo=wo, h=h,
                         size=self.size, stride=self.stride, n=len(self.trace),
                         y=_matrix_text(self.y))
